@@ -1,0 +1,13 @@
+using System.CommandLine;
+using StatNeuro.Cli.Infrastructure;
+
+namespace StatNeuro.Cli.Commands;
+
+/// <summary>Every top-level command, in the order `statneuro --help` lists them. One file per command in this folder.</summary>
+internal static class CommandRegistry
+{
+    public static IEnumerable<Command> Create(CliContext cli)
+    {
+        yield return ReproduceCommand.Create(cli);
+    }
+}
