@@ -8,6 +8,7 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> Create(CliContext cli)
     {
+        yield return NeuronCommand.Create(cli);
         yield return ReproduceCommand.Create(cli);
     }
 }
