@@ -131,6 +131,12 @@ public sealed record SolveOptions
 
     /// <summary>Absolute tolerance on event times in precise mode.</summary>
     public double EventTimeTolerance { get; init; } = 1e-13;
+
+    /// <summary>
+    /// Also store the state just before and just after each event (at the event time) when saving by
+    /// <see cref="SaveEvery"/>; ignored with <see cref="SaveAt"/>. Default false (a uniform output grid).
+    /// </summary>
+    public bool SaveAtEvents { get; init; }
 }
 
 /// <summary>Counters of a solve.</summary>
