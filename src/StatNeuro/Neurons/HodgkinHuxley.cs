@@ -1,3 +1,5 @@
+using StatNeuro.Numerics;
+
 namespace StatNeuro.Neurons;
 
 /// <summary>
@@ -81,7 +83,7 @@ public sealed record HodgkinHuxley(HodgkinHuxleyParameters Parameters) : INeuron
     /// <summary>x / (1 − e^{−x}) with its removable singularity at x = 0 handled (limit 1 + x/2).</summary>
     /// <param name="x">Argument.</param>
     /// <returns>The value.</returns>
-    public static double ExpRelative(double x) => Math.Abs(x) < 1e-7 ? 1 + 0.5 * x : x / -Math.ExpM1(-x);
+    public static double ExpRelative(double x) => Math.Abs(x) < 1e-7 ? 1 + 0.5 * x : x / -SpecialFunctions.ExpM1(-x);
 
     /// <summary>α_m(V) (1/ms).</summary>
     /// <param name="v">Membrane potential (mV).</param>

@@ -409,7 +409,7 @@ internal sealed class ExponentialEulerStepper : IFixedStepper
         {
             double bh = _b[i] * h;
             // y ← y e^{Bh} + A h (e^{Bh} − 1)/(Bh), the bracket → 1 as Bh → 0.
-            double phi = Math.Abs(bh) < 1e-12 ? 1 + 0.5 * bh : Math.ExpM1(bh) / bh;
+            double phi = Math.Abs(bh) < 1e-12 ? 1 + 0.5 * bh : SpecialFunctions.ExpM1(bh) / bh;
             y[i] = y[i] * Math.Exp(bh) + _a[i] * h * phi;
         }
     }

@@ -91,7 +91,8 @@ public class LeakyIntegrateAndFireTests
         FiCurve curve = FiCurves.Compute(new LeakyIntegrateAndFire(s_slides), [0.0, 1.0, 2.0, 3.0, 4.0],
             new NeuronSimulationSettings { DurationMs = 100, StepMs = 0.1, Method = NeuronMethod.Exact }, seed: 1, threads: 2, bisectionTolerance: 1e-9);
         Assert.Equal(expected, curve.RheobaseCurrent, 1e-8);
-        Assert.Equal([0, 0, 0, 5, 7], curve.SpikeCounts);
+        // Counts from the closed form: floor((T − t1)/period) + 1 with t1, period as above (I = 3: 5; I = 4: 9).
+        Assert.Equal([0, 0, 0, 5, 9], curve.SpikeCounts);
     }
 
     [Fact]
