@@ -179,7 +179,7 @@ internal static class NeuronCommand
                 run.Progress($"f–I curve over {fiCurrents.Length} currents ...");
                 FiCurve curve = FiCurves.Compute(neuron, fiCurrents, settings, run.Seed, run.Threads);
                 Tables.WriteCsv(run.PathFor("fi.csv"), ["current", "spike_count", "rate_hz"], [curve.Currents, curve.SpikeCounts.Select(c => (double)c).ToArray(), curve.RatesHz]);
-                FigureWriter.Save(
+                run.Figure(
                     new FigureSpec
                     {
                         Title = $"f–I curve, {modelName} ({durationMs} ms window)",
@@ -187,9 +187,7 @@ internal static class NeuronCommand
                         YLabel = "rate (Hz)",
                         Series = [new Series("rate", curve.Currents, curve.RatesHz)],
                     },
-                    run.PathFor("fi"));
-                run.PathFor("fi.png");
-                run.PathFor("fi.svg");
+                    "fi");
                 run.Summary["rheobase"] = curve.RheobaseCurrent;
                 run.Summary["sustained_onset"] = curve.SustainedOnsetCurrent;
                 run.Say($"rheobase {curve.RheobaseCurrent:G6} {neuron.CurrentUnit}; sustained firing from {curve.SustainedOnsetCurrent:G6} {neuron.CurrentUnit}");
@@ -227,7 +225,7 @@ internal static class NeuronCommand
 
         Tables.WriteCsv(run.PathFor("traces.csv"), ["t_ms", .. neuron.StateNames], columns);
         Tables.WriteCsv(run.PathFor("spikes.csv"), ["time_ms"], [trace.SpikeTimes]);
-        FigureWriter.Save(
+        run.Figure(
             new FigureSpec
             {
                 Title = $"{neuron.Name}: membrane potential",
@@ -235,8 +233,6 @@ internal static class NeuronCommand
                 YLabel = "V (mV)",
                 Series = [new Series("V", trace.Times, columns[1])],
             },
-            run.PathFor("trace"));
-        run.PathFor("trace.png");
-        run.PathFor("trace.svg");
+            "trace");
     }
 }

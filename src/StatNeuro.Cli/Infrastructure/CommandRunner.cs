@@ -68,6 +68,14 @@ internal sealed class RunContext
     /// <summary>Path (in the staging folder) to write the output file <paramref name="relativePath"/> to.</summary>
     public string PathFor(string relativePath) => _output.PathFor(relativePath);
 
+    /// <summary>Renders a figure to NAME.png and NAME.svg in the output folder.</summary>
+    public void Figure(StatNeuro.Plotting.FigureSpec spec, string relativePathWithoutExtension)
+    {
+        string png = PathFor(relativePathWithoutExtension + ".png");
+        PathFor(relativePathWithoutExtension + ".svg");
+        StatNeuro.Plotting.FigureWriter.Save(spec, png[..^4]);
+    }
+
     /// <summary>Human-readable line on stdout (suppressed by --json).</summary>
     public void Say(string line)
     {

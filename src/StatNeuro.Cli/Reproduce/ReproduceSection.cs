@@ -55,9 +55,7 @@ internal sealed class SectionContext
     /// <summary>Renders a figure to NAME.png/.svg and adds it to the report.</summary>
     public void Figure(FigureSpec spec, string fileName, string caption)
     {
-        string basePath = PathFor(fileName);
-        FigureWriter.Save(spec, basePath);
-        _run.PathFor(Path.Combine(Name, fileName + ".svg"));
+        _run.Figure(spec, Path.Combine(Name, fileName));
         Blocks.Add(new ReportFigure($"{Name}/{fileName}.png", caption));
     }
 
