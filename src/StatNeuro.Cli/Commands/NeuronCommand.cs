@@ -151,7 +151,11 @@ internal static class NeuronCommand
 
             // Compute.
             run.Progress($"simulating {modelName} with {methodName}, {durationMs} ms at dt = {stepMs} ms ...");
+            var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             NeuronTrace trace = NeuronSimulation.Run(neuron, currentInput, settings, run.Seed);
+            run.Summary["run_seconds"] = clock.Elapsed.TotalSeconds;
+            run.Summary["run_cpu_seconds"] = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
             WriteTrace(run, neuron, trace);
             double[] isi = Statistics.InterSpikeIntervals(trace.SpikeTimes);
             run.Summary["model"] = modelName;

@@ -224,7 +224,6 @@ public static class NeuronSimulation
 
                 double h = tEnd - tc;
                 y.CopyTo(yStart, 0);
-                system.Derivative(tc, yStart, fStart);
                 stepper.Step(tc, y, h);
                 bool crossed = reset ? y[0] >= vSpike : yStart[0] < vSpike && y[0] >= vSpike;
                 if (!crossed)
@@ -240,6 +239,8 @@ public static class NeuronSimulation
                 }
                 else
                 {
+                    // f at the step start is needed only when a crossing has to be located.
+                    system.Derivative(tc, yStart, fStart);
                     tSpike = stepper.CrossingTime(tc, yStart, h, vSpike, system, fStart, y, fEnd);
                     if (reset && tSpike < tEnd)
                     {
