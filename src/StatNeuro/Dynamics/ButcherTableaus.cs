@@ -42,13 +42,33 @@ public static class ButcherTableaus
         4);
 
     /// <summary>
+    /// Bogacki–Shampine 3(2) (1989, Appl. Math. Lett. 2:321–325; MATLAB's ode23): 4 stages with FSAL, third-order
+    /// weights and second-order embedded weights. No built-in dense output (solvers use cubic Hermite, which is
+    /// third order here).
+    /// </summary>
+    public static ButcherTableau BogackiShampine32 { get; } = new(
+        "BogackiShampine32",
+        new double[,]
+        {
+            { 0, 0, 0, 0 },
+            { 1.0 / 2, 0, 0, 0 },
+            { 0, 3.0 / 4, 0, 0 },
+            { 2.0 / 9, 1.0 / 3, 4.0 / 9, 0 },
+        },
+        [2.0 / 9, 1.0 / 3, 4.0 / 9, 0],
+        [0, 1.0 / 2, 3.0 / 4, 1],
+        3,
+        [7.0 / 24, 1.0 / 4, 1.0 / 3, 1.0 / 8],
+        2);
+
+    /// <summary>
     /// Dormand–Prince 5(4) (DOPRI5): 7 stages with FSAL, fifth-order propagated weights, fourth-order embedded
     /// weights for the error estimate, and a free fourth-order dense output.
     /// </summary>
     public static ButcherTableau DormandPrince54 { get; } = CreateDormandPrince54();
 
     /// <summary>All tableaus of this class, in order of increasing order.</summary>
-    public static IReadOnlyList<ButcherTableau> All { get; } = [Euler, Midpoint, Heun, RungeKutta4, DormandPrince54];
+    public static IReadOnlyList<ButcherTableau> All { get; } = [Euler, Midpoint, Heun, BogackiShampine32, RungeKutta4, DormandPrince54];
 
     private static ButcherTableau CreateDormandPrince54()
     {

@@ -4,7 +4,7 @@ namespace StatNeuro.Tests.Dynamics;
 
 public class ButcherTableauTests
 {
-    public static TheoryData<string> Names => new() { "Euler", "Midpoint", "Heun", "RK4", "DormandPrince54" };
+    public static TheoryData<string> Names => new() { "Euler", "Midpoint", "Heun", "BogackiShampine32", "RK4", "DormandPrince54" };
 
     private static ButcherTableau ByName(string name) => ButcherTableaus.All.Single(t => t.Name == name);
 
@@ -54,6 +54,15 @@ public class ButcherTableauTests
 
         Assert.True(dp.EmbeddedOrderConditionResidual(5) > 1e-5);
         Assert.True(dp.IsFirstSameAsLast);
+    }
+
+    [Fact]
+    public void BogackiShampine_EmbeddedWeights_HaveOrderTwo()
+    {
+        ButcherTableau bs = ButcherTableaus.BogackiShampine32;
+        Assert.True(bs.EmbeddedOrderConditionResidual(1) < 1e-15 && bs.EmbeddedOrderConditionResidual(2) < 1e-15);
+        Assert.True(bs.EmbeddedOrderConditionResidual(3) > 1e-3);
+        Assert.True(bs.IsFirstSameAsLast);
     }
 
     [Theory]
