@@ -96,6 +96,33 @@ public class NeuronCommandTests
         Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), $".{Path.GetFileName(dir)}*"));
     }
 
+    [Theory]
+    [InlineData("dp45")]
+    [InlineData("implicit")]
+    public void AdaptiveMethods_Hh_MatchReferenceFirstSpike(string method)
+    {
+        string dir = CliRunner.TempFolder("neuron-" + method);
+        var (code, stdout, err) = CliRunner.Run("neuron", "--model", "hh", "--current", "10", "--method", method, "--dt", "0.1", "--json", "--out", dir);
+        Assert.True(code == 0, err);
+        JsonElement s = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(7, s.GetProperty("spike_count").GetInt32());
+        // SciPy DOP853 reference (benchmarks/compare/hh_reference.py): first spike 1.90097 ms; default tolerances give < 0.01 ms.
+        Assert.Equal(1.9009719516571066, s.GetProperty("spike_times_ms")[0].GetDouble(), 1e-2);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    [InlineData("dp45", "--param", "RefractoryMs=2")]
+    [InlineData("implicit", "--noise", "1")]
+    public void AdaptiveMethods_WithRefractoryOrNoise_AreRejected(string method, string option, string value)
+    {
+        string dir = CliRunner.TempFolder("neuron-adaptive-bad");
+        var (code, _, err) = CliRunner.Run("neuron", "--model", "lif", "--method", method, option, value, "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+
     [Fact]
     public void ExactMethod_ForHh_IsRejected()
     {

@@ -96,6 +96,11 @@ internal static class NeuronCommand
                 throw new CliUsageException($"--method exact exists only for --model lif; use rk4 or dp45 for {modelName}.");
             }
 
+            if (neuronMethod is NeuronMethod.DormandPrince45 or NeuronMethod.Implicit && neuron.RefractoryMs > 0)
+            {
+                throw new CliUsageException($"--method {methodName} cannot hold a refractory period (RefractoryMs = {neuron.RefractoryMs}); use a fixed-step method such as rk4 or exact.");
+            }
+
             string? currentText = parse.GetValue(current);
             double amplitude = currentText is null ? NeuronModels.DefaultCurrent(modelName) : OptionParsing.RequireFinite(OptionParsing.ParseDouble(currentText, "--current"), "--current");
             double durationMs = OptionParsing.RequirePositive(OptionParsing.ParseDouble(parse.GetValue(duration)!, "--duration"), "--duration");

@@ -83,3 +83,41 @@ public class HodgkinHuxleyTests
         Assert.InRange(ConvergenceOrder.Estimate(steps, errors), 3.6, 4.4);
     }
 }
+
+public class AdaptiveNeuronTests
+{
+    private static readonly double[] s_referenceSpikesMs =
+        [1.9009719516571066, 16.82258264961459, 31.471826641432827, 46.10900156012246, 60.74528301192105, 75.38149829424005, 90.0177086760347];
+
+    [Theory]
+    [InlineData(NeuronMethod.DormandPrince45, 1e-10, 1e-6)] // DP5 at rtol 1e-10: spike times to ~1e-7 ms
+    [InlineData(NeuronMethod.Implicit, 1e-7, 1e-2)]        // Rosenbrock23 (order 2-3) at rtol 1e-7: the acceptance bound 0.01 ms
+    public void HodgkinHuxley_AdaptiveMethods_MatchReference(NeuronMethod method, double rtol, double tolerance)
+    {
+        NeuronTrace trace = NeuronSimulation.Run(new HodgkinHuxley(new HodgkinHuxleyParameters()), new ConstantCurrent(10),
+            new NeuronSimulationSettings { DurationMs = 100, StepMs = 0.1, Method = method, RelativeTolerance = rtol, AbsoluteTolerance = rtol * 1e-2 });
+        Assert.Equal(SolveStatus.Success, trace.Status);
+        Assert.Equal(s_referenceSpikesMs.Length, trace.SpikeTimes.Length);
+        for (int k = 0; k < s_referenceSpikesMs.Length; k++)
+        {
+            Assert.Equal(s_referenceSpikesMs[k], trace.SpikeTimes[k], tolerance);
+        }
+
+        Assert.Equal(1001, trace.Times.Length);
+    }
+
+    [Fact]
+    public void Lif_DormandPrince_PreciseEvents_MatchClosedForm()
+    {
+        var p = new LifParameters();
+        NeuronTrace trace = NeuronSimulation.Run(new LeakyIntegrateAndFire(p), new ConstantCurrent(3.0),
+            new NeuronSimulationSettings { DurationMs = 100, StepMs = 0.1, Method = NeuronMethod.DormandPrince45, RelativeTolerance = 1e-12, AbsoluteTolerance = 1e-12 });
+        double first = p.TimeToThresholdMs(p.VRestMv, 3.0), period = p.TimeToThresholdMs(p.VResetMv, 3.0);
+        Assert.Equal(5, trace.SpikeTimes.Length);
+        for (int k = 0; k < 5; k++)
+        {
+            // Tolerance 1e-9 ms: the acceptance bound; DP5 at rtol 1e-12 with event location to 1e-13 ms.
+            Assert.Equal(first + k * period, trace.SpikeTimes[k], 1e-9);
+        }
+    }
+}
