@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side: one Hodgkin–Huxley neuron, 1 s at dt = 0.01 ms (100 000 steps), I = 10 uA/cm², spikes only,
 # in Brian2 2.5.1 (cpp_standalone and cython, from Debian) and in StatNeuro, in one run on this machine.
-# Prints main-loop seconds and StatNeuro/Brian2 ratios. Brian2's loop time is process CPU time (its own timer);
+# Prints main-loop seconds and StatNeuro/Brian2 ratios of CPU seconds (both sides' loops are CPU-timed; wall shown too). Brian2's loop time is process CPU time (its own timer);
 # StatNeuro's is the wall and CPU time of NeuronSimulation.Run (summary.json run_seconds / run_cpu_seconds),
 # best of 3 runs each. Usage: bash benchmarks/compare/single_neuron.sh
 set -euo pipefail
@@ -32,7 +32,7 @@ for pair in "exponential_euler exp-euler" "rk4 rk4"; do
   for target in cpp cython; do
     line=$(cd "$anchors" && /usr/bin/python3 hh_brian2.py timing $target $b2m 0.01 2>/dev/null | grep '^RESULT ' | sed 's/^RESULT //')
     b2=$(/usr/bin/python3 -c "import json,sys;d=json.loads(sys.argv[1]);r=d.get('mainloop_reruns_s');print(min(r) if r else d['mainloop_s'])" "$line")
-    ratio=$(/usr/bin/python3 -c "print(f'{$sn_best/$b2:.3f}')")
+    ratio=$(/usr/bin/python3 -c "print(f'{$sn_cpu_best/$b2:.3f}')")
     printf "%-18s %-8s %14s %14.4f %14.4f %10s\n" "$b2m" "$target" "$b2" "$sn_best" "$sn_cpu_best" "$ratio"
   done
 done

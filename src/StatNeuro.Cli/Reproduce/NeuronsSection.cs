@@ -26,6 +26,9 @@ internal sealed class NeuronsSection : IReproduceSection
         SlidesRamp(context);
         LifMethods(context);
         ConvergenceOrders(context);
+        AdaptiveTolerance(context);
+        StochasticOrders(context);
+        StiffVanDerPol(context);
         HodgkinHuxleyTrace(context);
         HodgkinHuxleyFi(context);
     }
@@ -140,6 +143,118 @@ internal sealed class NeuronsSection : IReproduceSection
         ctx.TextTable("Measured orders (log-log slope; h from 2π/64 to 2π/1024 for orders 1–2, 2π/16 to 2π/256 for RK4, 2π/8 to 2π/128 for DP5)", ["method", "theoretical order", "measured slope", "error at the smallest h"], rows);
     }
 
+    private static void AdaptiveTolerance(SectionContext ctx)
+    {
+        // Harmonic oscillator over 10 periods: global error against the requested rtol (atol = rtol·1e-3).
+        double[] tolerances = [1e-4, 1e-5, 1e-6, 1e-8, 1e-10, 1e-12];
+        var errors = new double[tolerances.Length];
+        var steps = new double[tolerances.Length];
+        for (int k = 0; k < tolerances.Length; k++)
+        {
+            var problem = new OdeProblem<UnitOscillator>(default, [1.0, 0.0], 0, 20 * Math.PI);
+            OdeSolution sol = new AdaptiveRungeKutta(ButcherTableaus.DormandPrince54).Solve(problem, new SolveOptions { RelativeTolerance = tolerances[k], AbsoluteTolerance = tolerances[k] * 1e-3, SaveEvery = 0 });
+            double[] y = sol.FinalState();
+            errors[k] = Math.Abs(y[0] - 1) + Math.Abs(y[1]);
+            steps[k] = sol.Statistics.AcceptedSteps;
+        }
+
+        ctx.Figure(
+            new FigureSpec
+            {
+                Title = "Adaptive Dormand–Prince 5(4): global error after 10 periods vs requested rtol",
+                XLabel = "rtol",
+                YLabel = "global error",
+                LogX = true,
+                LogY = true,
+                Series = [new Series("DP5(4)", tolerances, errors, Markers: true), new Series("10·rtol", tolerances, tolerances.Select(t => 10 * t).ToArray(), Dashed: true)],
+            },
+            "dp45_tolerance",
+            "The error stays below 10·rtol over the requested range (the acceptance bound).");
+        ctx.TextTable(
+            "Dormand–Prince 5(4) on the oscillator, 10 periods",
+            ["rtol", "global error", "error / rtol", "accepted steps"],
+            [.. tolerances.Select((t, k) => (IReadOnlyList<string>)[t.ToString("E0", CultureInfo.InvariantCulture), errors[k].ToString("E2", CultureInfo.InvariantCulture), (errors[k] / t).ToString("F2", CultureInfo.InvariantCulture), steps[k].ToString(CultureInfo.InvariantCulture)])]);
+        ctx.Number("dp45_max_error_over_rtol", errors.Zip(tolerances, (e, t) => e / t).Max());
+    }
+
+    private static void StochasticOrders(SectionContext ctx)
+    {
+        // Geometric Brownian motion dX = μX dt + σX dW, exact X_T = X0 exp((μ − σ²/2)T + σ W_T) on the same path.
+        const double mu = 0.5, sigma = 0.8, horizon = 1.0;
+        int paths = ctx.Full ? 20_000 : 2_000;
+        int[] levels = [16, 32, 64, 128, 256, 512];
+        int finest = levels[^1];
+        var series = new List<Series>();
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (SdeScheme scheme in new[] { SdeScheme.EulerMaruyama, SdeScheme.Milstein })
+        {
+            var errors = new double[levels.Length];
+            var increments = new double[finest];
+            var coarse = new double[1];
+            for (int path = 0; path < paths; path++)
+            {
+                var rng = new RandomStreams(ctx.Seed).For(StreamPurpose.Noise, path);
+                double w = 0, hFine = horizon / finest;
+                for (int i = 0; i < finest; i++)
+                {
+                    increments[i] = Math.Sqrt(hFine) * rng.NextNormal();
+                    w += increments[i];
+                }
+
+                double exact = Math.Exp((mu - 0.5 * sigma * sigma) * horizon + sigma * w);
+                for (int l = 0; l < levels.Length; l++)
+                {
+                    int n = levels[l], ratio = finest / n;
+                    double h = horizon / n;
+                    var stepper = new SdeStepper<GeometricBrownian>(scheme, new GeometricBrownian(mu, sigma));
+                    double[] y = [1.0];
+                    for (int i = 0; i < n; i++)
+                    {
+                        double dw = 0;
+                        for (int j = 0; j < ratio; j++)
+                        {
+                            dw += increments[i * ratio + j];
+                        }
+
+                        coarse[0] = dw;
+                        stepper.Step(i * h, y, h, coarse);
+                    }
+
+                    errors[l] += Math.Abs(y[0] - exact) / paths;
+                }
+            }
+
+            double[] hs = levels.Select(n => horizon / n).ToArray();
+            double slope = Statistics.LinearFit(hs.Select(x => Math.Log(x)).ToArray(), errors.Select(e => Math.Log(e)).ToArray()).Slope;
+            series.Add(new Series($"{scheme} (slope {slope:F2})", hs, errors, Markers: true));
+            rows.Add([scheme.ToString(), scheme == SdeScheme.EulerMaruyama ? "0.5" : "1", slope.ToString("F3", CultureInfo.InvariantCulture)]);
+            ctx.Number($"strong_order_{scheme.ToString().ToLowerInvariant()}", slope);
+        }
+
+        ctx.Figure(
+            new FigureSpec { Title = $"Strong convergence on geometric Brownian motion ({paths} paths)", XLabel = "step h", YLabel = "E|X_T − X(T)|", LogX = true, LogY = true, Series = series },
+            "sde_strong_order",
+            "Mean absolute error at T = 1 against the exact solution on the same Brownian path.");
+        ctx.TextTable("Measured strong orders", ["scheme", "theoretical", "measured slope"], rows);
+    }
+
+    private static void StiffVanDerPol(SectionContext ctx)
+    {
+        // Van der Pol x'' − μ(1 − x²)x' + x = 0 (MATLAB's vdp1000) with μ = 1000 on [0, 3000]: explicit RK4 at h = 0.01 blows up; Rosenbrock23 integrates it.
+        var problem = new OdeProblem<VanDerPol>(new VanDerPol(1000), [2.0, 0.0], 0, 3000);
+        OdeSolution rk4 = new ExplicitRungeKutta(ButcherTableaus.RungeKutta4).Solve(problem, new SolveOptions { StepSize = 0.01, SaveEvery = 0 });
+        OdeSolution implicitSolution = new Rosenbrock23().Solve(problem, new SolveOptions { RelativeTolerance = 1e-6, AbsoluteTolerance = 1e-8, SaveEvery = 1 });
+        var t = implicitSolution.Times.ToArray();
+        var x = Enumerable.Range(0, t.Length).Select(i => implicitSolution[i, 0]).ToArray();
+        ctx.Figure(
+            new FigureSpec { Title = "Van der Pol, μ = 1000 (stiff), Rosenbrock23", XLabel = "t", YLabel = "x", Series = [new Series("x(t)", t, x)] },
+            "vanderpol",
+            $"Rosenbrock23 (rtol 1e-6): {implicitSolution.Status}, {implicitSolution.Statistics.AcceptedSteps} steps. Explicit RK4 at h = 0.01: {rk4.Status}.");
+        ctx.Number("vanderpol_rk4_status", rk4.Status.ToString());
+        ctx.Number("vanderpol_rosenbrock_status", implicitSolution.Status.ToString());
+        ctx.Number("vanderpol_rosenbrock_steps", implicitSolution.Statistics.AcceptedSteps);
+    }
+
     private static void HodgkinHuxleyTrace(SectionContext ctx)
     {
         var model = new HodgkinHuxley(new HodgkinHuxleyParameters());
@@ -198,6 +313,36 @@ internal sealed class NeuronsSection : IReproduceSection
         }
 
         return column;
+    }
+
+    private readonly struct GeometricBrownian(double mu, double sigma) : ISdeSystem
+    {
+        public int Dimension => 1;
+
+        public void Drift(double t, ReadOnlySpan<double> y, Span<double> drift) => drift[0] = mu * y[0];
+
+        public void Diffusion(double t, ReadOnlySpan<double> y, Span<double> diffusion) => diffusion[0] = sigma * y[0];
+
+        public void DiffusionDerivative(double t, ReadOnlySpan<double> y, Span<double> derivative) => derivative[0] = sigma;
+    }
+
+    private readonly struct VanDerPol(double mu) : IJacobianSystem
+    {
+        public int Dimension => 2;
+
+        public void Derivative(double t, ReadOnlySpan<double> y, Span<double> dydt)
+        {
+            dydt[0] = y[1];
+            dydt[1] = mu * (1 - y[0] * y[0]) * y[1] - y[0];
+        }
+
+        public void Jacobian(double t, ReadOnlySpan<double> y, Span<double> jacobian)
+        {
+            jacobian[0] = 0;
+            jacobian[1] = 1;
+            jacobian[2] = -2 * mu * y[0] * y[1] - 1;
+            jacobian[3] = mu * (1 - y[0] * y[0]);
+        }
     }
 
     private readonly struct UnitOscillator : IOdeSystem
