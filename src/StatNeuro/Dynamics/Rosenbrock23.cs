@@ -11,8 +11,8 @@ namespace StatNeuro.Dynamics;
 /// y_{n+1} = y_n + h k₂;  F₂ = f(t_{n+1}, y_{n+1});
 /// W k₃ = F₂ − e₃₂ (k₂ − F₁) − 2 (k₁ − F₀) + h d T;  error e = (h/6)(k₁ − 2k₂ + k₃).</para>
 /// <para>The error is measured in the Hairer norm (as <see cref="AdaptiveRungeKutta"/>); h_new = h·clamp(0.9‖e‖^{−1/3}, 0.2, 5).
-/// Dense output (second order): y(t_n + θh) = y_n + h[θ(1−θ) k₁ + θ(θ − 2d) k₂]/(1 − 2d). F₂ is reused as the next F₀
-/// (FSAL). J is analytic from <see cref="IJacobianSystem"/> or by forward differences; T by a forward difference.
+/// Dense output: cubic Hermite from y_n, y_{n+1}, F₀ and F₂ (all computed anyway; third order, more accurate for
+/// event location than the second-order ode23s interpolant). F₂ is reused as the next F₀ (FSAL). J is analytic from <see cref="IJacobianSystem"/> or by forward differences; T by a forward difference.
 /// A singular W or a non-finite stage shrinks the step; at <see cref="SolveOptions.MinimumStep"/> the status is
 /// <see cref="SolveStatus.ConvergenceFailure"/> (singular) or <see cref="SolveStatus.NonFinite"/>.</para>
 /// </remarks>
@@ -52,11 +52,7 @@ public sealed class Rosenbrock23 : IOdeSolver
         private readonly int[] _pivots;
         private readonly double[] _tmp;
         private readonly double[] _error;
-        private readonly double[] _denseY0;
-        private readonly double[] _denseK1;
-        private readonly double[] _denseK2;
-        private double _denseT0;
-        private double _denseH;
+        private readonly HermiteInterpolant _hermite;
 
         public Run(TSystem system)
         {
@@ -77,22 +73,10 @@ public sealed class Rosenbrock23 : IOdeSolver
             _pivots = new int[n];
             _tmp = new double[n];
             _error = new double[n];
-            _denseY0 = new double[n];
-            _denseK1 = new double[n];
-            _denseK2 = new double[n];
+            _hermite = new HermiteInterpolant(n);
         }
 
-        public void Evaluate(double t, Span<double> y)
-        {
-            double theta = _denseH == 0 ? 1 : (t - _denseT0) / _denseH;
-            double d = s_d;
-            double w1 = theta * (1 - theta) / (1 - 2 * d);
-            double w2 = theta * (theta - 2 * d) / (1 - 2 * d);
-            for (int i = 0; i < _n; i++)
-            {
-                y[i] = _denseY0[i] + _denseH * (w1 * _denseK1[i] + w2 * _denseK2[i]);
-            }
-        }
+        public void Evaluate(double t, Span<double> y) => _hermite.Evaluate(t, y);
 
         public OdeSolution Solve(double[] initialState, double t0, double t1, SolveOptions options, IThresholdEvents? events)
         {
@@ -196,11 +180,11 @@ public sealed class Rosenbrock23 : IOdeSolver
                 }
 
                 accepted++;
-                _denseT0 = t;
-                _denseH = tNew - t;
-                Array.Copy(_y, _denseY0, n);
-                Array.Copy(_k1, _denseK1, n);
-                Array.Copy(_k2, _denseK2, n);
+                _hermite.Set(t, tNew);
+                _y.CopyTo(_hermite.StartState);
+                _yNew.CopyTo(_hermite.EndState);
+                _f0.CopyTo(_hermite.StartDerivative);
+                _f2.CopyTo(_hermite.EndDerivative);
                 Array.Copy(_yNew, _y, n);
                 Array.Copy(_f2, _f0, n); // FSAL
                 jacobianCurrent = false;
