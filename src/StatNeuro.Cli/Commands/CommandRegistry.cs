@@ -10,5 +10,6 @@ internal static class CommandRegistry
     {
         yield return NeuronCommand.Create(cli);
         yield return ReproduceCommand.Create(cli);
+        yield return MeanFieldCommand.Create(cli);
     }
 }

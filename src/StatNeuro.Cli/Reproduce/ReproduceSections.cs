@@ -6,5 +6,6 @@ internal static class ReproduceSections
     public static IReadOnlyList<IReproduceSection> All() =>
     [
         new NeuronsSection(),
+        new MeanFieldSection(),
     ];
 }
