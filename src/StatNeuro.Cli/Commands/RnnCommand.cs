@@ -256,13 +256,28 @@ internal static class RnnCommand
     {
         var c = new Command("ness", "Replica-symmetric order parameters q, Q, r, R of the Qiu-Huang measure exp(-beta E) (gamma = 0: exact closed form).");
         var m = new ModelOptions();
-        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi);
+        var sample = new Option<bool>("--sample") { Description = "Also sample exp(-beta E) by MALA on one network of --n units (gamma = 0 ordered phase: compare q; any: e = 1/(2 beta))." };
+        var steps = new Option<int>("--steps") { Description = "MALA steps measured (after --steps/5 burn-in).", DefaultValueFactory = _ => 40000 };
+        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi, m.N, sample, steps);
         var common = new CommonOptions("rnn-ness");
         common.AddTo(c);
         c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn ness", run =>
         {
             double g = m.ReadG(parse), gamma = m.ReadGamma(parse), beta = m.ReadBeta(parse);
             RateActivation phi = m.ReadPhi(parse);
+            bool sampling = parse.GetValue(sample);
+            int n = sampling ? m.ReadN(parse) : 0;
+            int st = parse.GetValue(steps);
+            if (sampling && st < 100)
+            {
+                throw new CliUsageException($"--steps {st}: use at least 100 MALA steps.");
+            }
+
+            if (sampling && double.IsPositiveInfinity(beta))
+            {
+                throw new CliUsageException("--beta inf with --sample: sampling needs a finite beta.");
+            }
+
             if (gamma != 0)
             {
                 throw new CliUsageException($"--gamma {Fmt(gamma)}: the replica solver for gamma != 0 is not available in this version; use --gamma 0.");
@@ -285,6 +300,19 @@ internal static class RnnCommand
             }
 
             run.Say($"q = {Fmt(s.SmallQ)}, Q = {Fmt(s.LargeQ)}, r = {Fmt(s.SmallR)}, R = {Fmt(s.LargeR)}, e = {Fmt(s.EnergyPerNeuron)}");
+            if (sampling)
+            {
+                var net = RateNetwork.Create(n, g, gamma, phi, run.Seed);
+                net.Threads = run.Threads;
+                MalaResult r = MalaSampler.Run(new SpeedPotential(net), new MalaOptions { Betas = [beta], BurnIn = st / 5, Steps = st, Seed = run.Seed })[0];
+                run.Summary["n"] = n;
+                run.Summary["mala_q"] = r.Q;
+                run.Summary["mala_q_se"] = r.QSe;
+                run.Summary["mala_energy_per_neuron"] = r.EnergyPerNeuron;
+                run.Summary["mala_energy_se"] = r.EnergySe;
+                run.Summary["mala_acceptance"] = r.Acceptance;
+                run.Say($"MALA (N = {n}): q = {Fmt(r.Q)} +- {Fmt(r.QSe)}, e*2beta = {Fmt(r.EnergyPerNeuron * 2 * beta)}");
+            }
         }));
         return c;
     }
