@@ -11,5 +11,6 @@ internal static class CommandRegistry
         yield return NeuronCommand.Create(cli);
         yield return ReproduceCommand.Create(cli);
         yield return MeanFieldCommand.Create(cli);
+        yield return RnnCommand.Create(cli);
     }
 }

@@ -7,5 +7,6 @@ internal static class ReproduceSections
     [
         new NeuronsSection(),
         new MeanFieldSection(),
+        new EdgeOfChaosSection(),
     ];
 }

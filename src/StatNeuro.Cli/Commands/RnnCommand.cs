@@ -1,0 +1,539 @@
+using System.CommandLine;
+using System.Globalization;
+using StatNeuro.Cli.Infrastructure;
+using StatNeuro.Plotting;
+using StatNeuro.RateNetworks;
+
+namespace StatNeuro.Cli.Commands;
+
+/// <summary><c>statneuro rnn simulate|lyapunov|dmft|ness|sweep</c>: random rate networks at the edge of chaos.</summary>
+internal static class RnnCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("rnn", "Random rate networks dx/dt = -x + J phi(x) + noise: simulation, Lyapunov exponents, DMFT, the Qiu-Huang measure.");
+        command.Subcommands.Add(Simulate(cli));
+        command.Subcommands.Add(Lyapunov(cli));
+        command.Subcommands.Add(Dmft(cli));
+        command.Subcommands.Add(Ness(cli));
+        command.Subcommands.Add(Sweep(cli));
+        return command;
+    }
+
+    /// <summary>The model options shared by the subcommands.</summary>
+    private sealed class ModelOptions
+    {
+        public Option<int> N { get; } = new("--n") { Description = "Number of units (>= 2).", DefaultValueFactory = _ => 1000 };
+
+        public Option<double> G { get; } = new("--g") { Description = "Coupling gain g >= 0 ([J_ij^2] = g^2/N).", DefaultValueFactory = _ => 2.0 };
+
+        public Option<double> Gamma { get; } = new("--gamma") { Description = "Reciprocity gamma in [-1, 1] ([J_ij J_ji] = gamma g^2/N).", DefaultValueFactory = _ => 0.0 };
+
+        public Option<double> Noise { get; } = new("--noise") { Description = "White-noise intensity D >= 0, <xi xi> = 2D delta.", DefaultValueFactory = _ => 0.0 };
+
+        public Option<string> Beta { get; } = new("--beta") { Description = "Inverse temperature beta > 0 of exp(-beta E), or 'inf'.", DefaultValueFactory = _ => "1e4" };
+
+        public Option<string> Phi { get; } = new("--phi") { Description = "Transfer function: tanh, relu, erf, linear.", DefaultValueFactory = _ => "tanh" };
+
+        public Option<double> Dt { get; } = new("--dt") { Description = "Time step (default 0.1 without noise, 0.02 with noise)." };
+
+        public Option<double> Time { get; } = new("--t") { Description = "Measured time T after the transient.", DefaultValueFactory = _ => 400.0 };
+
+        public Option<double> Transient { get; } = new("--transient") { Description = "Discarded initial time.", DefaultValueFactory = _ => 100.0 };
+
+        public void Add(Command c, params Option[] which)
+        {
+            foreach (Option o in which)
+            {
+                c.Options.Add(o);
+            }
+        }
+
+        public int ReadN(ParseResult p)
+        {
+            int n = p.GetValue(N);
+            if (n < 2)
+            {
+                throw new CliUsageException($"--n {n}: a network needs at least 2 units; use e.g. --n 1000.");
+            }
+
+            return n;
+        }
+
+        public double ReadG(ParseResult p)
+        {
+            double g = OptionParsing.RequireFinite(p.GetValue(G), "--g");
+            if (g < 0)
+            {
+                throw new CliUsageException($"--g {Fmt(g)}: the gain must be >= 0 (it is a standard deviation scale).");
+            }
+
+            return g;
+        }
+
+        public double ReadGamma(ParseResult p)
+        {
+            double gamma = OptionParsing.RequireFinite(p.GetValue(Gamma), "--gamma");
+            if (Math.Abs(gamma) > 1)
+            {
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: the reciprocity is a correlation and must lie in [-1, 1].");
+            }
+
+            return gamma;
+        }
+
+        public double ReadNoise(ParseResult p)
+        {
+            double d = OptionParsing.RequireFinite(p.GetValue(Noise), "--noise");
+            if (d < 0)
+            {
+                throw new CliUsageException($"--noise {Fmt(d)}: the noise intensity D must be >= 0.");
+            }
+
+            return d;
+        }
+
+        public double ReadBeta(ParseResult p)
+        {
+            double beta = OptionParsing.ParseDouble(p.GetValue(Beta) ?? "1e4", "--beta");
+            if (double.IsNaN(beta) || beta <= 0)
+            {
+                throw new CliUsageException($"--beta {p.GetValue(Beta)}: the inverse temperature must be > 0 (or 'inf').");
+            }
+
+            return beta;
+        }
+
+        public RateActivation ReadPhi(ParseResult p)
+        {
+            string name = p.GetValue(Phi) ?? "tanh";
+            if (!RateActivations.TryParse(name, out RateActivation a))
+            {
+                throw new CliUsageException($"--phi '{name}': unknown transfer function; choose tanh, relu, erf or linear.");
+            }
+
+            return a;
+        }
+
+        public RateSimulationOptions ReadSimulation(ParseResult p, double noise, ulong seed)
+        {
+            double dt = p.GetValue(Dt);
+            if (dt == 0)
+            {
+                dt = noise > 0 ? 0.02 : 0.1;
+            }
+
+            OptionParsing.RequirePositive(dt, "--dt");
+            double t = OptionParsing.RequirePositive(p.GetValue(Time), "--t");
+            double tr = OptionParsing.RequireFinite(p.GetValue(Transient), "--transient");
+            if (tr < 0)
+            {
+                throw new CliUsageException($"--transient {Fmt(tr)}: must be >= 0.");
+            }
+
+            if (t / dt > 5e7)
+            {
+                throw new CliUsageException($"--t {Fmt(t)} with --dt {Fmt(dt)}: too many steps (at most 5e7).");
+            }
+
+            return new RateSimulationOptions { Dt = dt, Duration = t, Transient = tr, NoiseD = noise, Seed = seed };
+        }
+    }
+
+    internal static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+
+    private static Command Simulate(CliContext cli)
+    {
+        var c = new Command("simulate", "Simulate a random rate network; writes traces.csv, a trajectory figure and Delta0.");
+        var m = new ModelOptions();
+        var units = new Option<int>("--units") { Description = "Number of units to record.", DefaultValueFactory = _ => 20 };
+        m.Add(c, m.N, m.G, m.Gamma, m.Noise, m.Phi, m.Dt, m.Time, m.Transient, units);
+        var common = new CommonOptions("rnn-simulate");
+        common.AddTo(c);
+        c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn simulate", run =>
+        {
+            int n = m.ReadN(parse);
+            double g = m.ReadG(parse), gamma = m.ReadGamma(parse), noise = m.ReadNoise(parse);
+            RateActivation phi = m.ReadPhi(parse);
+            int rec = parse.GetValue(units);
+            if (rec < 0)
+            {
+                throw new CliUsageException($"--units {rec}: must be >= 0.");
+            }
+
+            RateSimulationOptions o = m.ReadSimulation(parse, noise, run.Seed) with { RecordUnits = Math.Min(rec, n) };
+            var net = RateNetwork.Create(n, g, gamma, phi, run.Seed);
+            net.Threads = run.Threads;
+            RateSimulationResult r = RateSimulation.Run(net, o, 0, f => run.Progress($"simulate {f:P0}"));
+            WriteTraces(run, r);
+            Parameters(run, n, g, gamma, noise, phi, o);
+            run.Summary["delta0"] = r.Delta0;
+            run.Summary["delta0_se"] = r.Delta0StandardError;
+            run.Summary["phi_square"] = r.PhiSquare;
+            run.Say($"Delta0 = {Fmt(r.Delta0)} +- {Fmt(r.Delta0StandardError)}");
+        }));
+        return c;
+    }
+
+    private static Command Lyapunov(CliContext cli)
+    {
+        var c = new Command("lyapunov", "Lyapunov exponents by Benettin's method (k > 1: QR) with block standard errors.");
+        var m = new ModelOptions();
+        var k = new Option<int>("--k") { Description = "Number of exponents (1: maximal).", DefaultValueFactory = _ => 1 };
+        m.Add(c, m.N, m.G, m.Gamma, m.Noise, m.Phi, m.Dt, m.Time, m.Transient, k);
+        var common = new CommonOptions("rnn-lyapunov");
+        common.AddTo(c);
+        c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn lyapunov", run =>
+        {
+            int n = m.ReadN(parse);
+            double g = m.ReadG(parse), gamma = m.ReadGamma(parse), noise = m.ReadNoise(parse);
+            RateActivation phi = m.ReadPhi(parse);
+            int count = parse.GetValue(k);
+            if (count < 1 || count > n)
+            {
+                throw new CliUsageException($"--k {count}: must lie in [1, N = {n}].");
+            }
+
+            RateSimulationOptions o = m.ReadSimulation(parse, noise, run.Seed);
+            var net = RateNetwork.Create(n, g, gamma, phi, run.Seed);
+            net.Threads = run.Threads;
+            RateSimulationResult r = RateSimulation.Run(net, o, count, f => run.Progress($"lyapunov {f:P0}"));
+            Parameters(run, n, g, gamma, noise, phi, o);
+            run.Summary["lambda_max"] = r.LyapunovExponents[0];
+            run.Summary["lambda_max_se"] = r.LyapunovStandardErrors[0];
+            run.Summary["delta0"] = r.Delta0;
+            run.Summary["delta0_se"] = r.Delta0StandardError;
+            run.Summary["exponents"] = r.LyapunovExponents;
+            Tables.WriteCsv(
+                run.PathFor("lyapunov.csv"),
+                ["index", "lambda", "se"],
+                [Enumerable.Range(1, count).Select(i => (double)i).ToArray(), r.LyapunovExponents, r.LyapunovStandardErrors]);
+            run.Say($"lambda_max = {Fmt(r.LyapunovExponents[0])} +- {Fmt(r.LyapunovStandardErrors[0])}, Delta0 = {Fmt(r.Delta0)}");
+        }));
+        return c;
+    }
+
+    private static Command Dmft(CliContext cli)
+    {
+        var c = new Command("dmft", "Stationary DMFT (gamma = 0): Delta0, Delta(tau), lambda_max; --find-onset gives g_c(D).");
+        var m = new ModelOptions();
+        var onset = new Option<bool>("--find-onset") { Description = "Also find the chaos onset g_c(D) (needs --noise > 0 for a non-trivial value)." };
+        m.Add(c, m.G, m.Noise, m.Phi, onset);
+        var common = new CommonOptions("rnn-dmft");
+        common.AddTo(c);
+        c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn dmft", run =>
+        {
+            double g = m.ReadG(parse), noise = m.ReadNoise(parse);
+            RateActivation phi = m.ReadPhi(parse);
+            if (phi is not (RateActivation.Tanh or RateActivation.Erf))
+            {
+                throw new CliUsageException($"--phi {phi.ToString().ToLowerInvariant()}: the DMFT here needs an odd bounded phi (tanh or erf).");
+            }
+
+            DmftSolution s = ScsDmft.Solve(g, noise, phi);
+            run.Summary["g"] = g;
+            run.Summary["noise"] = noise;
+            run.Summary["phi"] = phi.ToString().ToLowerInvariant();
+            run.Summary["delta0"] = s.Delta0;
+            run.Summary["lambda_max"] = s.LambdaMax;
+            run.Summary["phi_square"] = s.PhiSquare;
+            run.Summary["local_stability"] = s.LocalStability;
+            if (parse.GetValue(onset))
+            {
+                double gc = ScsDmft.CriticalGain(noise, phi);
+                run.Summary["g_c"] = gc;
+                run.Summary["g_local_stability"] = ScsDmft.LocalStabilityGain(noise, phi);
+                run.Say($"g_c(D = {Fmt(noise)}) = {Fmt(gc)}");
+            }
+
+            Tables.WriteCsv(run.PathFor("delta_tau.csv"), ["tau", "delta"], [s.Tau, s.Delta]);
+            run.Say($"Delta0 = {Fmt(s.Delta0)}, lambda_max = {Fmt(s.LambdaMax)}");
+        }));
+        return c;
+    }
+
+    private static Command Ness(CliContext cli)
+    {
+        var c = new Command("ness", "Replica-symmetric order parameters q, Q, r, R of the Qiu-Huang measure exp(-beta E) (gamma = 0: exact closed form).");
+        var m = new ModelOptions();
+        var sample = new Option<bool>("--sample") { Description = "Also sample exp(-beta E) by MALA on one network of --n units (gamma = 0 ordered phase: compare q; any: e = 1/(2 beta))." };
+        var steps = new Option<int>("--steps") { Description = "MALA steps measured (after --steps/5 burn-in).", DefaultValueFactory = _ => 40000 };
+        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi, m.N, sample, steps);
+        var common = new CommonOptions("rnn-ness");
+        common.AddTo(c);
+        c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn ness", run =>
+        {
+            double g = m.ReadG(parse), gamma = m.ReadGamma(parse), beta = m.ReadBeta(parse);
+            RateActivation phi = m.ReadPhi(parse);
+            bool sampling = parse.GetValue(sample);
+            int n = sampling ? m.ReadN(parse) : 0;
+            int st = parse.GetValue(steps);
+            if (sampling && st < 100)
+            {
+                throw new CliUsageException($"--steps {st}: use at least 100 MALA steps.");
+            }
+
+            if (sampling && double.IsPositiveInfinity(beta))
+            {
+                throw new CliUsageException("--beta inf with --sample: sampling needs a finite beta.");
+            }
+
+            if (gamma != 0)
+            {
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: the replica solver for gamma != 0 is not available in this version; use --gamma 0.");
+            }
+
+            ReplicaSolution s = ReplicaTheory.GammaZero(g, beta, phi);
+            run.Summary["g"] = g;
+            run.Summary["gamma"] = gamma;
+            run.Summary["beta"] = beta;
+            run.Summary["q"] = s.SmallQ;
+            run.Summary["Q"] = s.LargeQ;
+            run.Summary["r"] = s.SmallR;
+            run.Summary["R"] = s.LargeR;
+            run.Summary["energy_per_neuron"] = s.EnergyPerNeuron;
+            run.Summary["x2"] = s.X2;
+            if (double.IsPositiveInfinity(beta))
+            {
+                run.Summary["chi"] = s.Chi;
+                run.Summary["xi"] = s.Xi;
+            }
+
+            run.Say($"q = {Fmt(s.SmallQ)}, Q = {Fmt(s.LargeQ)}, r = {Fmt(s.SmallR)}, R = {Fmt(s.LargeR)}, e = {Fmt(s.EnergyPerNeuron)}");
+            if (sampling)
+            {
+                var net = RateNetwork.Create(n, g, gamma, phi, run.Seed);
+                net.Threads = run.Threads;
+                MalaResult r = MalaSampler.Run(new SpeedPotential(net), new MalaOptions { Betas = [beta], BurnIn = st / 5, Steps = st, Seed = run.Seed })[0];
+                run.Summary["n"] = n;
+                run.Summary["mala_q"] = r.Q;
+                run.Summary["mala_q_se"] = r.QSe;
+                run.Summary["mala_energy_per_neuron"] = r.EnergyPerNeuron;
+                run.Summary["mala_energy_se"] = r.EnergySe;
+                run.Summary["mala_acceptance"] = r.Acceptance;
+                run.Say($"MALA (N = {n}): q = {Fmt(r.Q)} +- {Fmt(r.QSe)}, e*2beta = {Fmt(r.EnergyPerNeuron * 2 * beta)}");
+            }
+        }));
+        return c;
+    }
+
+    private static Command Sweep(CliContext cli)
+    {
+        var c = new Command("sweep", "Sweep g (and D, beta) in parallel; checkpointed: an interrupted sweep resumes without recomputing finished points.");
+        var m = new ModelOptions();
+        var kind = new Option<string>("--kind") { Description = "What to compute per point: dmft, lyapunov or ness.", DefaultValueFactory = _ => "dmft" };
+        var gRange = new Option<string>("--g-range") { Description = "START:STOP:STEP of g.", DefaultValueFactory = _ => "1.05:3:0.05" };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint file (default: OUT.checkpoint.csv next to the output folder)." };
+        m.Add(c, m.N, m.Gamma, m.Noise, m.Beta, m.Phi, m.Dt, m.Time, m.Transient, kind, gRange, checkpoint);
+        var common = new CommonOptions("rnn-sweep");
+        common.AddTo(c);
+        c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn sweep", run =>
+        {
+            string what = (parse.GetValue(kind) ?? "dmft").ToLowerInvariant();
+            if (what is not ("dmft" or "lyapunov" or "ness"))
+            {
+                throw new CliUsageException($"--kind '{what}': choose dmft, lyapunov or ness.");
+            }
+
+            double[] gs = OptionParsing.ParseRange(parse.GetValue(gRange)!, "--g-range");
+            if (gs[0] < 0)
+            {
+                throw new CliUsageException($"--g-range: g must be >= 0 (got {Fmt(gs[0])}).");
+            }
+
+            double gamma = m.ReadGamma(parse), noise = m.ReadNoise(parse), beta = m.ReadBeta(parse);
+            RateActivation phi = m.ReadPhi(parse);
+            int n = what == "lyapunov" ? m.ReadN(parse) : 0;
+            RateSimulationOptions? sim = what == "lyapunov" ? m.ReadSimulation(parse, noise, run.Seed) : null;
+            if (what != "lyapunov" && gamma != 0)
+            {
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind {what} is available for gamma = 0 only.");
+            }
+
+            string key = $"kind={what};gamma={Fmt(gamma)};noise={Fmt(noise)};beta={Fmt(beta)};phi={phi};n={n};dt={Fmt(sim?.Dt ?? 0)};t={Fmt(sim?.Duration ?? 0)};seed={run.Seed}";
+            string ckpt = parse.GetValue(checkpoint) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.OutputFolder)) + ".checkpoint.csv";
+            var table = new SweepCheckpoint(ckpt, key);
+            int reused = 0;
+            var todo = new List<double>();
+            foreach (double g in gs)
+            {
+                if (table.Has(g))
+                {
+                    reused++;
+                }
+                else
+                {
+                    todo.Add(g);
+                }
+            }
+
+            run.Progress($"sweep: {gs.Length} points, {reused} from the checkpoint {ckpt}");
+            var options = new ParallelOptions { MaxDegreeOfParallelism = what == "lyapunov" ? 1 : run.Threads };
+            Parallel.ForEach(todo, options, g =>
+            {
+                double[] row = what switch
+                {
+                    "dmft" => DmftRow(g, noise, phi),
+                    "ness" => NessRow(g, beta, phi),
+                    _ => LyapunovRow(g, gamma, phi, n, sim!, run.Seed, run.Threads),
+                };
+                table.Add(g, row);
+                run.Progress($"sweep: g = {Fmt(g)} done");
+            });
+
+            string[] header = what switch
+            {
+                "dmft" => ["g", "delta0", "lambda_max", "local_stability"],
+                "ness" => ["g", "q", "Q", "r", "R", "energy_per_neuron"],
+                _ => ["g", "lambda_max", "lambda_max_se", "delta0", "delta0_se"],
+            };
+            var rows = gs.Select(g => table.Get(g)).ToArray();
+            var columns = new List<IReadOnlyList<double>> { gs };
+            for (int col = 0; col < header.Length - 1; col++)
+            {
+                columns.Add(rows.Select(r => r[col]).ToArray());
+            }
+
+            Tables.WriteCsv(run.PathFor("sweep.csv"), header, columns);
+            run.Summary["kind"] = what;
+            run.Summary["points"] = gs.Length;
+            run.Summary["reused_points"] = reused;
+            run.Summary["checkpoint"] = ckpt;
+            FigureWriter.Save(
+                new FigureSpec
+                {
+                    Title = $"rnn sweep ({what})",
+                    XLabel = "g",
+                    YLabel = header[1],
+                    Series = [new Series(header[1], gs, columns[1])],
+                },
+                run.PathFor("sweep"));
+            run.Say($"{gs.Length} points ({reused} reused) -> sweep.csv");
+        }));
+        return c;
+    }
+
+    private static double[] DmftRow(double g, double noise, RateActivation phi)
+    {
+        DmftSolution s = ScsDmft.Solve(g, noise, phi);
+        return [s.Delta0, s.LambdaMax, s.LocalStability];
+    }
+
+    private static double[] NessRow(double g, double beta, RateActivation phi)
+    {
+        ReplicaSolution s = ReplicaTheory.GammaZero(g, beta, phi);
+        return [s.SmallQ, s.LargeQ, s.SmallR, s.LargeR, s.EnergyPerNeuron];
+    }
+
+    private static double[] LyapunovRow(double g, double gamma, RateActivation phi, int n, RateSimulationOptions o, ulong seed, int threads)
+    {
+        var net = RateNetwork.Create(n, g, gamma, phi, seed);
+        net.Threads = threads;
+        RateSimulationResult r = RateSimulation.Run(net, o, 1);
+        return [r.LyapunovExponents[0], r.LyapunovStandardErrors[0], r.Delta0, r.Delta0StandardError];
+    }
+
+    private static void Parameters(RunContext run, int n, double g, double gamma, double noise, RateActivation phi, RateSimulationOptions o)
+    {
+        run.Summary["n"] = n;
+        run.Summary["g"] = g;
+        run.Summary["gamma"] = gamma;
+        run.Summary["noise"] = noise;
+        run.Summary["phi"] = phi.ToString().ToLowerInvariant();
+        run.Summary["dt"] = o.Dt;
+        run.Summary["t"] = o.Duration;
+        run.Summary["transient"] = o.Transient;
+    }
+
+    private static void WriteTraces(RunContext run, RateSimulationResult r)
+    {
+        if (r.Traces.Length == 0)
+        {
+            return;
+        }
+
+        var header = new List<string> { "t" };
+        var cols = new List<IReadOnlyList<double>> { r.Times };
+        for (int u = 0; u < r.Traces.Length; u++)
+        {
+            header.Add($"x{u}");
+            cols.Add(r.Traces[u]);
+        }
+
+        Tables.WriteCsv(run.PathFor("traces.csv"), header, cols);
+        FigureWriter.Save(
+            new FigureSpec
+            {
+                Title = "rate network trajectories",
+                XLabel = "t",
+                YLabel = "x_i(t)",
+                Series = r.Traces.Select((tr, u) => new Series(string.Empty, r.Times, tr)).ToArray(),
+            },
+            run.PathFor("traces"));
+    }
+
+    /// <summary>Append-only checkpoint: a header line with the sweep key, then one "g,values..." line per finished point.</summary>
+    private sealed class SweepCheckpoint
+    {
+        private readonly string _path;
+        private readonly Dictionary<string, double[]> _rows = [];
+        private readonly Lock _gate = new();
+
+        public SweepCheckpoint(string path, string key)
+        {
+            _path = path;
+            string header = "# " + key;
+            if (File.Exists(path))
+            {
+                string[] lines = File.ReadAllLines(path);
+                if (lines.Length > 0 && lines[0] == header)
+                {
+                    foreach (string line in lines.Skip(1))
+                    {
+                        string[] parts = line.Split(',');
+                        if (parts.Length < 2)
+                        {
+                            continue; // a line cut by an interruption
+                        }
+
+                        try
+                        {
+                            double[] v = parts.Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+                            _rows[Key(v[0])] = v[1..];
+                        }
+                        catch (FormatException)
+                        {
+                            // partial last line: recompute that point
+                        }
+                    }
+
+                    return;
+                }
+            }
+
+            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
+            File.WriteAllText(path, header + "\n");
+        }
+
+        public bool Has(double g) => _rows.ContainsKey(Key(g));
+
+        public double[] Get(double g) => _rows[Key(g)];
+
+        public void Add(double g, double[] values)
+        {
+            string line = string.Join(',', new[] { g }.Concat(values).Select(Tables.Format)) + "\n";
+            lock (_gate)
+            {
+                _rows[Key(g)] = values;
+                File.AppendAllText(_path, line);
+            }
+        }
+
+        private static string Key(double g) => g.ToString("R", CultureInfo.InvariantCulture);
+    }
+}

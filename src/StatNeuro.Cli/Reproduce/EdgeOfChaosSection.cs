@@ -1,0 +1,261 @@
+using System.Globalization;
+using StatNeuro.Numerics;
+using StatNeuro.Plotting;
+using StatNeuro.RateNetworks;
+
+namespace StatNeuro.Cli.Reproduce;
+
+/// <summary>
+/// Random rate networks at the edge of chaos: trajectories, (g, γ) phase diagram, SCS DMFT against simulation
+/// (Δ0 and λ_max), the noisy onset g_c(D), and the Qiu–Huang measure (equipartition, q/r against g, q against β).
+/// </summary>
+internal sealed class EdgeOfChaosSection : IReproduceSection
+{
+    public string Name => "edge-of-chaos";
+
+    public string Title => "Random rate networks at the edge of chaos (SCS DMFT, Lyapunov exponents, Qiu-Huang measure)";
+
+    public void Run(SectionContext context)
+    {
+        Trajectories(context);
+        PhaseDiagram(context);
+        DmftVersusSimulation(context);
+        NoiseOnset(context);
+        QiuHuang(context);
+    }
+
+    private static string F(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
+
+    private static void Trajectories(SectionContext c)
+    {
+        c.Progress("trajectories");
+        var series = new List<Series>();
+        foreach (var (g, gamma) in new[] { (0.5, -0.5), (0.8, 0.5), (2.0, 0.0) })
+        {
+            var net = RateNetwork.Create(c.Full ? 1000 : 300, g, gamma, RateActivation.Tanh, c.Seed);
+            net.Threads = c.Threads;
+            RateSimulationResult r = RateSimulation.Run(net, new RateSimulationOptions { Duration = 20, Transient = 0, RecordUnits = 5, InitialScale = 0.6, Seed = c.Seed, Blocks = 2 });
+            for (int u = 0; u < r.Traces.Length; u++)
+            {
+                series.Add(new Series(u == 0 ? $"g={g}, gamma={gamma}" : string.Empty, r.Times, r.Traces[u], Dashed: gamma > 0));
+            }
+        }
+
+        c.Figure(
+            new FigureSpec { Title = "Trajectories: ordered (g=0.5, gamma=-0.5), fixed point (0.8, 0.5), chaotic (2, 0)", XLabel = "t", YLabel = "x_i(t)", Series = series },
+            "trajectories",
+            "Five units per network (RK4, dt = 0.1). Below the line g(1+gamma) = 1 activity decays to x = 0; above it the network settles on a non-trivial state or is chaotic.");
+    }
+
+    private static void PhaseDiagram(SectionContext c)
+    {
+        var gs = Enumerable.Range(0, 60).Select(k => 0.5 + k * 1.5 / 59).ToArray();
+        var line = gs.Select(g => Math.Min(1.0, 1 / g - 1)).ToArray();
+        c.Figure(
+            new FigureSpec { Title = "(g, gamma) phase diagram", XLabel = "g", YLabel = "gamma", Series = [new Series("g (1 + gamma) = 1", gs, line)] },
+            "phase_diagram",
+            "x = 0 loses stability where the right edge g(1+gamma) of the elliptic law crosses 1 (Qiu & Huang; Sompolinsky et al. 1988 at gamma = 0). Above the line: non-trivial fixed points / chaos.");
+    }
+
+    private static void DmftVersusSimulation(SectionContext c)
+    {
+        c.Progress("DMFT sweep");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double[] gs = Enumerable.Range(0, 40).Select(k => 1.05 + k * 0.075).ToArray();
+        var sols = new DmftSolution[gs.Length];
+        Parallel.For(0, gs.Length, new ParallelOptions { MaxDegreeOfParallelism = c.Threads }, k => sols[k] = ScsDmft.Solve(gs[k]));
+        c.Number("dmft_40_point_sweep_seconds", clock.Elapsed.TotalSeconds);
+
+        int n = c.Full ? 2000 : 400;
+        int seeds = c.Full ? 3 : 2;
+        double duration = c.Full ? 400 : 100, transient = c.Full ? 100 : 50;
+        double[] simG = [1.5, 2.0, 3.0];
+        var rows = new List<string[]>();
+        var dMean = new double[simG.Length];
+        var dErr = new double[simG.Length];
+        var lMean = new double[simG.Length];
+        var lErr = new double[simG.Length];
+        for (int k = 0; k < simG.Length; k++)
+        {
+            var d0 = new double[seeds];
+            var lam = new double[seeds];
+            var lamSe = new double[seeds];
+            for (int s = 0; s < seeds; s++)
+            {
+                c.Progress($"simulate N = {n}, g = {simG[k]}, seed {s + 1}/{seeds}");
+                var net = RateNetwork.Create(n, simG[k], 0, RateActivation.Tanh, c.Seed + (ulong)s);
+                net.Threads = c.Threads;
+                RateSimulationResult r = RateSimulation.Run(net, new RateSimulationOptions { Duration = duration, Transient = transient, Seed = c.Seed + (ulong)s }, 1);
+                d0[s] = r.Delta0;
+                lam[s] = r.LyapunovExponents[0];
+                lamSe[s] = r.LyapunovStandardErrors[0];
+            }
+
+            DmftSolution th = ScsDmft.Solve(simG[k]);
+            dMean[k] = Statistics.Mean(d0);
+            dErr[k] = Statistics.StandardError(d0);
+            lMean[k] = Statistics.Mean(lam);
+
+            // Combined error of the seed mean: spread across seeds (realisations) and within-run block errors.
+            double within = Math.Sqrt(lamSe.Sum(v => v * v)) / seeds;
+            lErr[k] = Math.Max(Statistics.StandardError(lam), within);
+            double dRel = (dMean[k] - th.Delta0) / th.Delta0;
+            double lSig = (lMean[k] - th.LambdaMax) / lErr[k];
+            rows.Add([F(simG[k]), F(th.Delta0), $"{F(dMean[k])} ± {F(dErr[k])}", $"{dRel:P2}", F(th.LambdaMax), $"{F(lMean[k])} ± {F(lErr[k])}", F(lSig), $"{(lMean[k] - th.LambdaMax) / th.LambdaMax:P1}"]);
+            string key = $"g{simG[k].ToString(CultureInfo.InvariantCulture)}";
+            c.Number($"{key}_delta0_dmft", th.Delta0);
+            c.Number($"{key}_delta0_sim", dMean[k]);
+            c.Number($"{key}_delta0_rel_dev", dRel);
+            c.Number($"{key}_lambda_dmft", th.LambdaMax);
+            c.Number($"{key}_lambda_sim", lMean[k]);
+            c.Number($"{key}_lambda_sim_err", lErr[k]);
+        }
+
+        c.Number("sim_n", n);
+        c.Number("sim_seeds", seeds);
+        c.Number("sim_t", duration);
+        c.TextTable(
+            $"SCS DMFT against simulation (N = {n}, {seeds} seeds, T = {duration}, RK4 dt = 0.1, Benettin)",
+            ["g", "Δ0 DMFT", "Δ0 sim", "Δ0 dev", "λ_max DMFT", "λ_max sim", "dev / err", "λ rel dev"],
+            rows);
+        c.Figure(
+            new FigureSpec
+            {
+                Title = "Delta0 and lambda_max: DMFT (lines) and simulation (points)",
+                XLabel = "g",
+                YLabel = "Delta0, 10 * lambda_max",
+                Series =
+                [
+                    new Series("Delta0 DMFT", gs, sols.Select(s => s.Delta0).ToArray()),
+                    new Series("10 lambda_max DMFT", gs, sols.Select(s => 10 * s.LambdaMax).ToArray()),
+                    new Series("Delta0 sim", simG, dMean, Markers: true),
+                    new Series("10 lambda_max sim", simG, lMean.Select(v => 10 * v).ToArray(), Markers: true),
+                ],
+                YErrors = new Dictionary<int, IReadOnlyList<double>> { [2] = dErr, [3] = lErr.Select(v => 10 * v).ToArray() },
+            },
+            "dmft_vs_simulation",
+            "Sompolinsky–Crisanti–Sommers DMFT: Δ0 from the energy condition, λ_max from the Schrödinger ground state, against Benettin estimates (mean ± error over seeds).");
+        c.Table("dmft_sweep.csv", "DMFT sweep", ["g", "delta0", "lambda_max", "g2_phiprime2"], [gs, sols.Select(s => s.Delta0).ToArray(), sols.Select(s => s.LambdaMax).ToArray(), sols.Select(s => s.LocalStability).ToArray()], 10);
+    }
+
+    private static void NoiseOnset(SectionContext c)
+    {
+        c.Progress("noise onset g_c(D)");
+        double[] ds = [0.01, 0.1, 0.5];
+        var rows = new List<string[]>();
+        int n = c.Full ? 1000 : 300;
+        foreach (double d in ds)
+        {
+            double gc = ScsDmft.CriticalGain(d);
+            double gl = ScsDmft.LocalStabilityGain(d);
+            DmftSolution at = ScsDmft.Solve(gc, d);
+            var sims = new List<string>();
+            foreach (double f in new[] { 0.85, 1.15 })
+            {
+                var net = RateNetwork.Create(n, gc * f, 0, RateActivation.Tanh, c.Seed);
+                net.Threads = c.Threads;
+                RateSimulationResult r = RateSimulation.Run(net, new RateSimulationOptions { Dt = 0.02, Duration = c.Full ? 200 : 60, Transient = 20, NoiseD = d, Seed = c.Seed }, 1);
+                sims.Add($"{F(r.LyapunovExponents[0])} ± {F(r.LyapunovStandardErrors[0])} (DMFT {F(ScsDmft.Solve(gc * f, d).LambdaMax)})");
+                c.Number($"D{d.ToString(CultureInfo.InvariantCulture)}_lambda_sim_{f.ToString(CultureInfo.InvariantCulture)}gc", r.LyapunovExponents[0]);
+            }
+
+            rows.Add([F(d), F(gc), F(at.LocalStability), F(gl), sims[0], sims[1]]);
+            c.Number($"D{d.ToString(CultureInfo.InvariantCulture)}_g_c", gc);
+            c.Number($"D{d.ToString(CultureInfo.InvariantCulture)}_g_local", gl);
+        }
+
+        c.TextTable(
+            $"Chaos onset with noise (Schuecker, Goedeke & Helias 2018): g_c(D) where Δ''(0+) = 0; simulated λ_max (N = {n}, stochastic Heun dt = 0.02) at 0.85 g_c and 1.15 g_c",
+            ["D", "g_c", "g_c² ⟨φ'²⟩ at g_c", "g where g²⟨φ'²⟩ = 1", "λ_max sim at 0.85 g_c", "λ_max sim at 1.15 g_c"],
+            rows);
+    }
+
+    private static void QiuHuang(SectionContext c)
+    {
+        c.Progress("Qiu-Huang measure");
+
+        // q, r·√β against g at β = 1e4 (γ = 0 closed form) and β = ∞.
+        double[] gs = Enumerable.Range(0, 81).Select(k => 0.4 + k * 0.01).ToArray();
+        var fin = gs.Select(g => ReplicaTheory.GammaZero(g, 1e4)).ToArray();
+        var inf = gs.Select(g => ReplicaTheory.GammaZero(g, double.PositiveInfinity)).ToArray();
+        c.Figure(
+            new FigureSpec
+            {
+                Title = "Order parameters at gamma = 0 (exact RS solution)",
+                XLabel = "g",
+                YLabel = "q, Q, r sqrt(beta), R",
+                Series =
+                [
+                    new Series("q (beta = 1e4)", gs, fin.Select(s => s.SmallQ).ToArray()),
+                    new Series("Q (beta = 1e4)", gs, fin.Select(s => s.LargeQ).ToArray()),
+                    new Series("r sqrt(beta) (beta = 1e4)", gs, fin.Select(s => s.SmallR * 100).ToArray()),
+                    new Series("R (beta = 1e4)", gs, fin.Select(s => s.LargeR).ToArray()),
+                    new Series("q (beta = inf)", gs, inf.Select(s => s.SmallQ).ToArray(), Dashed: true),
+                ],
+            },
+            "order_parameters",
+            "q rises continuously above g = 1 towards the static SCS fixed-point value q*; Q = R = 0 at gamma = 0; r·√β (the integrated response) is 1 below and ⟨φ'⟩ above g = 1 (a kink).");
+
+        // q against β, log–log, with fitted slopes.
+        double[] betas = Enumerable.Range(0, 41).Select(k => Math.Pow(10, 2 + k * 0.1)).ToArray();
+        var qb = new List<Series>();
+        foreach (double g in new[] { 0.8, 0.98, 1.0, 1.2 })
+        {
+            qb.Add(new Series($"g = {g}", betas, betas.Select(b => ReplicaTheory.GammaZero(g, b).SmallQ).ToArray()));
+        }
+
+        c.Figure(
+            new FigureSpec { Title = "q against beta (gamma = 0)", XLabel = "beta", YLabel = "q", LogX = true, LogY = true, Series = qb },
+            "q_vs_beta",
+            "Slopes −1 on the ordered side (for β ≫ 2/(1−g²)²), −1/2 at g = 1, 0 (q → q*) on the chaotic side.");
+        var slopes = new (double G, double Lo, double Hi)[] { (0.8, 1e2, 1e4), (0.98, 1e2, 1e4), (0.98, 1e4, 1e6), (1.0, 1e2, 1e4) };
+        var srows = new List<string[]>();
+        foreach (var (g, lo, hi) in slopes)
+        {
+            double sl = ReplicaTheory.ScalingExponent(g, lo, hi);
+            srows.Add([F(g), $"[{lo:G2}, {hi:G2}]", F(sl)]);
+            c.Number($"slope_g{g.ToString(CultureInfo.InvariantCulture)}_{lo:G2}_{hi:G2}", sl);
+        }
+
+        c.TextTable("β-scaling exponent of q (10 log-spaced β)", ["g", "β range", "d ln q / d ln β"], srows);
+
+        // MALA: equipartition and q in the ordered phase.
+        int n = c.Full ? 1000 : 200;
+        var mrows = new List<string[]>();
+        var eb = new List<double>();
+        var ee = new List<double>();
+        foreach (double g in new[] { 0.5, 0.8 })
+        {
+            var net = RateNetwork.Create(n, g, 0, RateActivation.Tanh, c.Seed);
+            net.Threads = c.Threads;
+            double[] schedule = [100, 300, 1000];
+            IReadOnlyList<MalaResult> res = MalaSampler.Run(new SpeedPotential(net), new MalaOptions { Betas = schedule, BurnIn = c.Full ? 5000 : 1500, Steps = c.Full ? 40000 : 8000, Seed = c.Seed });
+            foreach (MalaResult r in res)
+            {
+                double q = ReplicaTheory.GammaZero(g, r.Beta).SmallQ;
+                mrows.Add([F(g), F(r.Beta), $"{F(r.EnergyPerNeuron * 2 * r.Beta)} ± {F(r.EnergySe * 2 * r.Beta)}", $"{F(r.Q)} ± {F(r.QSe)}", F(q), $"{(r.Q - q) / q:P2}", F(r.Acceptance)]);
+                c.Number($"mala_g{g.ToString(CultureInfo.InvariantCulture)}_beta{r.Beta}_e2beta", r.EnergyPerNeuron * 2 * r.Beta);
+                c.Number($"mala_g{g.ToString(CultureInfo.InvariantCulture)}_beta{r.Beta}_q_rel_dev", (r.Q - q) / q);
+                if (g == 0.8)
+                {
+                    eb.Add(r.Beta);
+                    ee.Add(r.EnergyPerNeuron);
+                }
+            }
+        }
+
+        c.TextTable($"MALA sampling of exp(−βE), γ = 0, N = {n}, annealed β = 100 → 300 → 1000", ["g", "β", "e·2β", "q (MALA)", "q (RS theory)", "q dev", "acceptance"], mrows);
+        c.Figure(
+            new FigureSpec
+            {
+                Title = "Energy per neuron against beta (g = 0.8)",
+                XLabel = "beta",
+                YLabel = "e",
+                LogX = true,
+                LogY = true,
+                Series = [new Series("1/(2 beta)", betas, betas.Select(b => 0.5 / b).ToArray()), new Series("MALA", eb, ee, Markers: true)],
+            },
+            "energy_vs_beta",
+            "Equipartition e = 1/(2β): exact at γ = 0 (Ĉ = 0 saddle), checked by MALA.");
+    }
+}
