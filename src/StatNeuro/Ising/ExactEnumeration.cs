@@ -316,6 +316,163 @@ public static class ExactEnumeration
         return (spins, logw, up);
     }
 
+    /// <summary>
+    /// Draws independent configurations exactly from P(s) (N ≤ 25): the A-half from its marginal, then the B-half
+    /// from its conditional given A; rows are shuffled so that their order carries no information.
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="count">Number of samples M.</param>
+    /// <param name="seed">Seed (streams Sampling and Resampling).</param>
+    /// <returns>An M × N raster of independent samples.</returns>
+    public static StatNeuro.Data.SpinRaster Sample(IsingModel model, int count, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        int n = model.Size;
+        if (n > MaxSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(model), $"exact sampling needs N <= {MaxSize}, got {n}.");
+        }
+
+        int nA = n / 2, nB = n - nA;
+        int statesA = 1 << nA, statesB = 1 << nB;
+        ReadOnlySpan<double> jm = model.Couplings;
+        (double[] spinsA, double[] logA, _) = HalfStates(nA, model.Fields[..nA].ToArray(), Block(jm, n, 0, nA));
+        (double[] spinsB, double[] logB, _) = HalfStates(nB, model.Fields[nA..].ToArray(), Block(jm, n, nA, nB));
+        var columnsB = new double[nB][];
+        for (int j = 0; j < nB; j++)
+        {
+            columnsB[j] = new double[statesB];
+            for (int b = 0; b < statesB; b++)
+            {
+                columnsB[j][b] = spinsB[b * nB + j];
+            }
+        }
+
+        var jAB = new double[nA * nB];
+        for (int i = 0; i < nA; i++)
+        {
+            for (int j = 0; j < nB; j++)
+            {
+                jAB[i * nB + j] = jm[i * n + nA + j];
+            }
+        }
+
+        // Log-marginal of every A-state.
+        var logMarginal = new double[statesA];
+        Parallel.For(0, Math.Min(statesA, 64), c =>
+        {
+            int chunks = Math.Min(statesA, 64);
+            var e = new double[statesB];
+            var g = new double[nB];
+            for (int a = statesA * c / chunks; a < statesA * (c + 1) / chunks; a++)
+            {
+                Exponents(a, nA, nB, spinsA, logA, logB, columnsB, jAB, g, e);
+                double max = TensorPrimitives.Max(e);
+                TensorPrimitives.Add(e, -max, e);
+                TensorPrimitives.Exp(e, e);
+                logMarginal[a] = max + Math.Log(TensorPrimitives.Sum(e));
+            }
+        });
+        double top = TensorPrimitives.Max(logMarginal);
+        var cumulative = new double[statesA];
+        double acc = 0;
+        for (int a = 0; a < statesA; a++)
+        {
+            acc += Math.Exp(logMarginal[a] - top);
+            cumulative[a] = acc;
+        }
+
+        var streams = new StatNeuro.Numerics.RandomStreams(seed);
+        StatNeuro.Numerics.RandomGenerator rng = streams.For(StatNeuro.Numerics.StreamPurpose.Sampling, 0);
+        var counts = new int[statesA];
+        for (int k = 0; k < count; k++)
+        {
+            counts[Search(cumulative, rng.NextDouble() * acc)]++;
+        }
+
+        var offsets = new int[statesA + 1];
+        for (int a = 0; a < statesA; a++)
+        {
+            offsets[a + 1] = offsets[a] + counts[a];
+        }
+
+        var spins = new sbyte[(long)count * n];
+        Parallel.For(0, Math.Min(statesA, 64), c =>
+        {
+            int chunks = Math.Min(statesA, 64);
+            var e = new double[statesB];
+            var g = new double[nB];
+            for (int a = statesA * c / chunks; a < statesA * (c + 1) / chunks; a++)
+            {
+                if (counts[a] == 0)
+                {
+                    continue;
+                }
+
+                StatNeuro.Numerics.RandomGenerator local = streams.For(StatNeuro.Numerics.StreamPurpose.Sampling, a + 1L);
+                Exponents(a, nA, nB, spinsA, logA, logB, columnsB, jAB, g, e);
+                double max = TensorPrimitives.Max(e);
+                double run = 0;
+                for (int b = 0; b < statesB; b++)
+                {
+                    run += Math.Exp(e[b] - max);
+                    e[b] = run;
+                }
+
+                for (int k = offsets[a]; k < offsets[a + 1]; k++)
+                {
+                    int b = Search(e, local.NextDouble() * run);
+                    for (int i = 0; i < nA; i++)
+                    {
+                        spins[(long)k * n + i] = (sbyte)spinsA[a * nA + i];
+                    }
+
+                    for (int j = 0; j < nB; j++)
+                    {
+                        spins[(long)k * n + nA + j] = (sbyte)spinsB[b * nB + j];
+                    }
+                }
+            }
+        });
+
+        // Fisher–Yates shuffle of the rows.
+        StatNeuro.Numerics.RandomGenerator shuffle = streams.For(StatNeuro.Numerics.StreamPurpose.Resampling, 0);
+        var tmp = new sbyte[n];
+        for (int k = count - 1; k > 0; k--)
+        {
+            int r = shuffle.NextInt(k + 1);
+            if (r != k)
+            {
+                Span<sbyte> rowK = spins.AsSpan(k * n, n), rowR = spins.AsSpan(r * n, n);
+                rowK.CopyTo(tmp);
+                rowR.CopyTo(rowK);
+                tmp.CopyTo(rowR);
+            }
+        }
+
+        return new StatNeuro.Data.SpinRaster(count, n, spins);
+    }
+
+    private static int Search(double[] cumulative, double u)
+    {
+        int lo = 0, hi = cumulative.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (cumulative[mid] > u)
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return lo;
+    }
+
     internal static double MeanLogWeight(IsingModel model, double[] means, double[] second)
     {
         int n = model.Size;
