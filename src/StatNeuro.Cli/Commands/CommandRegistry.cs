@@ -9,5 +9,6 @@ internal static class CommandRegistry
     public static IEnumerable<Command> Create(CliContext cli)
     {
         yield return ReproduceCommand.Create(cli);
+        yield return SimulateCommand.Create(cli);
     }
 }
