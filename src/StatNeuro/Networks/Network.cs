@@ -23,7 +23,10 @@ public sealed record RunOptions
     public Action<long>? AfterStep { get; init; }
 }
 
-/// <summary>Records a state variable of some neurons every <paramref name="Every"/> steps (at the start of the step).</summary>
+/// <summary>
+/// Records a state variable of some neurons every <paramref name="Every"/> steps, at the start of the step: the value is the
+/// left limit x(t_n−), before the jumps that arrive at t_n (they are applied in the update of step n).
+/// </summary>
 /// <param name="Population">Population name.</param>
 /// <param name="Variable">Variable name.</param>
 /// <param name="Neurons">Local neuron indices.</param>
@@ -73,6 +76,9 @@ public sealed class Network
 
     /// <summary>Step h in ms.</summary>
     public double Dt { get; }
+
+    /// <summary>Synaptic events per step below which delivery stays on one thread (it gives the same sums either way).</summary>
+    public int ParallelDeliveryThreshold { get; set; } = 4096;
 
     /// <summary>Populations in order (global neuron numbering follows this order).</summary>
     public IReadOnlyList<Population> Populations => _populations;
@@ -391,7 +397,7 @@ public sealed class Network
 
         if (events > 0)
         {
-            if (threads == 1 || events < 4096)
+            if (threads == 1 || events < ParallelDeliveryThreshold)
             {
                 foreach (Projection proj in _projections)
                 {

@@ -2,7 +2,10 @@ using StatNeuro.Numerics;
 
 namespace StatNeuro.Networks;
 
-/// <summary>Input neurons that emit given spike times (Brian2's SpikeGeneratorGroup). Times are rounded to steps.</summary>
+/// <summary>
+/// Input neurons that emit given spike times (Brian2's SpikeGeneratorGroup). Times are rounded to steps. The single
+/// receptor "ignored" accepts projections (so that STDP can be driven by imposed postsynaptic spikes) and discards them.
+/// </summary>
 public sealed class SpikeSourcePopulation : Population
 {
     private readonly (int Neuron, double TimeMs)[] _events;
@@ -15,7 +18,7 @@ public sealed class SpikeSourcePopulation : Population
     /// <param name="size">Number of neurons.</param>
     /// <param name="events">(neuron, time in ms) pairs; any order.</param>
     public SpikeSourcePopulation(string name, int size, IEnumerable<(int Neuron, double TimeMs)> events)
-        : base(name, size)
+        : base(name, size, "ignored")
     {
         ArgumentNullException.ThrowIfNull(events);
         _events = [.. events];
@@ -53,6 +56,8 @@ public sealed class SpikeSourcePopulation : Population
         }
 
         int count = 0;
+        int previousSlot = (int)((step - 1 + RingLength) % RingLength) * Size;
+        Inputs[0].AsSpan(previousSlot, Size).Clear();
         while (_cursor < _stepTime.Length && _stepTime[_cursor] == step)
         {
             int i = _stepNeuron[_cursor++];
