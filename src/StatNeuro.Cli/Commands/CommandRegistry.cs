@@ -12,5 +12,6 @@ internal static class CommandRegistry
         yield return ReproduceCommand.Create(cli);
         yield return MeanFieldCommand.Create(cli);
         yield return RnnCommand.Create(cli);
+        yield return SimulateCommand.Create(cli);
     }
 }

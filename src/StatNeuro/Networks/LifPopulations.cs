@@ -1,0 +1,269 @@
+using StatNeuro.Numerics;
+
+namespace StatNeuro.Networks;
+
+/// <summary>How the initial membrane potential of a population is drawn.</summary>
+/// <param name="Low">Lower end (mV) of a uniform draw, or the mean of a normal draw.</param>
+/// <param name="High">Upper end (mV) of a uniform draw, or the standard deviation of a normal draw.</param>
+/// <param name="Normal">True for N(Low, High²), false for U(Low, High).</param>
+public readonly record struct InitialValue(double Low, double High, bool Normal = false)
+{
+    /// <summary>A constant value.</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>U(value, value).</returns>
+    public static InitialValue Constant(double value) => new(value, value);
+
+    internal double Draw(ref RandomGenerator rng) =>
+        Normal ? rng.NextNormal(Low, High) : (Low == High ? Low : rng.NextUniform(Low, High));
+}
+
+/// <summary>
+/// Leaky integrate-and-fire neurons with delta synapses (voltage jumps), as in Brunel (2000):
+/// τ dv/dt = −(v − E_L), v += J at each arriving spike, spike when v &gt; θ, then v = V_r and v is clamped for
+/// the refractory period.
+/// </summary>
+/// <remarks>
+/// Exact propagator: v(t + h) = E_L + (v(t) − E_L) e^{−h/τ}. One receptor, "v", whose jumps are dropped while the
+/// target is refractory. Brunel, J. Comput. Neurosci. 8:183 (2000).
+/// </remarks>
+public sealed class LifDeltaPopulation : Population
+{
+    private static readonly string[] s_variables = ["v"];
+    private double[] _v;
+    private double _propagator;
+
+    /// <summary>Creates the population.</summary>
+    /// <param name="name">Name.</param>
+    /// <param name="size">Number of neurons.</param>
+    public LifDeltaPopulation(string name, int size)
+        : base(name, size, "v")
+    {
+        _v = new double[size];
+    }
+
+    /// <summary>Membrane time constant τ (ms).</summary>
+    public double TauM { get; init; } = 20;
+
+    /// <summary>Resting potential E_L (mV).</summary>
+    public double RestPotential { get; init; }
+
+    /// <summary>Threshold θ (mV).</summary>
+    public double Threshold { get; init; } = 20;
+
+    /// <summary>Reset V_r (mV).</summary>
+    public double Reset { get; init; } = 10;
+
+    /// <summary>Refractory period (ms).</summary>
+    public double RefractoryMs { get; init; } = 2;
+
+    /// <summary>Initial membrane potential.</summary>
+    public InitialValue InitialV { get; init; } = InitialValue.Constant(0);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> VariableNames => s_variables;
+
+    internal override double[] VariableArray(string name) =>
+        name == "v" ? _v : throw new ArgumentException($"{Name} has no variable '{name}'.", nameof(name));
+
+    internal override void Initialize(RandomStreams streams, double dt)
+    {
+        _propagator = Math.Exp(-dt / TauM);
+        RefractorySteps = (int)Math.Round(RefractoryMs / dt);
+        _v = new double[Size];
+        for (int i = 0; i < Size; i++)
+        {
+            RandomGenerator rng = streams.For(StreamPurpose.InitialState, Offset + i);
+            _v[i] = InitialV.Draw(ref rng);
+        }
+    }
+
+    internal override int Step(int lo, int hi, long step, Span<int> spikes)
+    {
+        double[] v = _v;
+        double[] input = Inputs[0];
+        long[] last = LastSpike;
+        int n = Size;
+        int baseIndex = (int)((step - 1 + RingLength) % RingLength) * n;
+        int refr = RefractorySteps, dropWithin = Math.Max(RefractorySteps, 1);
+        double p = _propagator, el = RestPotential, vt = Threshold, vr = Reset;
+        int count = 0;
+        for (int i = lo; i < hi; i++)
+        {
+            double x = v[i];
+            long s = last[i];
+            double jump = input[baseIndex + i];
+            if (jump != 0)
+            {
+                input[baseIndex + i] = 0;
+                if (step - 1 - s >= dropWithin)
+                {
+                    x += jump;
+                }
+            }
+
+            if (step - s >= refr)
+            {
+                x = el + (x - el) * p;
+                if (x > vt)
+                {
+                    x = vr;
+                    last[i] = step;
+                    spikes[count++] = i;
+                }
+            }
+
+            v[i] = x;
+        }
+
+        return count;
+    }
+}
+
+/// <summary>
+/// Leaky integrate-and-fire neurons with exponential current synapses (NEST's <c>iaf_psc_exp</c>; the CUBA
+/// benchmark): τ_m dv/dt = −(v − E_L) + I_e + I_i (unless refractory), τ_e dI_e/dt = −I_e, τ_i dI_i/dt = −I_i,
+/// I_e += w at an excitatory spike (receptor "e"), I_i += w at an inhibitory one (receptor "i"). Currents are in mV
+/// (R·I), as in Brian2's CUBA example.
+/// </summary>
+/// <remarks>
+/// Exact propagator (Rotter &amp; Diesmann, Biol. Cybern. 81:381, 1999) over a step h:
+/// v(t+h) = E_L + (v − E_L) e^{−h/τ_m} + Σ_x I_x τ_x/(τ_x − τ_m) (e^{−h/τ_x} − e^{−h/τ_m}), I_x(t+h) = I_x e^{−h/τ_x}
+/// (for τ_x = τ_m the factor is (h/τ_m) e^{−h/τ_m}). During the refractory period v is held and the currents decay.
+/// Receptor "v" adds a voltage jump (dropped while refractory).
+/// </remarks>
+public sealed class LifExpPopulation : Population
+{
+    private static readonly string[] s_variables = ["v", "ie", "ii"];
+    private double[] _v, _ie, _ii;
+    private double _pm, _pe, _pi, _pem, _pim;
+
+    /// <summary>Creates the population.</summary>
+    /// <param name="name">Name.</param>
+    /// <param name="size">Number of neurons.</param>
+    public LifExpPopulation(string name, int size)
+        : base(name, size, "e", "i", "v")
+    {
+        _v = new double[size];
+        _ie = new double[size];
+        _ii = new double[size];
+    }
+
+    /// <summary>Membrane time constant τ_m (ms).</summary>
+    public double TauM { get; init; } = 20;
+
+    /// <summary>Excitatory synaptic time constant τ_e (ms).</summary>
+    public double TauE { get; init; } = 5;
+
+    /// <summary>Inhibitory synaptic time constant τ_i (ms).</summary>
+    public double TauI { get; init; } = 10;
+
+    /// <summary>Resting (leak reversal) potential E_L (mV); a constant drive is folded into it.</summary>
+    public double RestPotential { get; init; } = -49;
+
+    /// <summary>Threshold (mV).</summary>
+    public double Threshold { get; init; } = -50;
+
+    /// <summary>Reset (mV).</summary>
+    public double Reset { get; init; } = -60;
+
+    /// <summary>Refractory period (ms).</summary>
+    public double RefractoryMs { get; init; } = 5;
+
+    /// <summary>Initial membrane potential.</summary>
+    public InitialValue InitialV { get; init; } = new(-60, -50);
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<string> VariableNames => s_variables;
+
+    internal override double[] VariableArray(string name) => name switch
+    {
+        "v" => _v,
+        "ie" => _ie,
+        "ii" => _ii,
+        _ => throw new ArgumentException($"{Name} has no variable '{name}'.", nameof(name)),
+    };
+
+    /// <summary>The coefficient τ_x/(τ_x − τ_m)(e^{−h/τ_x} − e^{−h/τ_m}) of the exact propagator.</summary>
+    /// <param name="h">Step (ms).</param>
+    /// <param name="tauX">Synaptic time constant (ms).</param>
+    /// <param name="tauM">Membrane time constant (ms).</param>
+    /// <returns>The coupling of a current to v over one step.</returns>
+    public static double CurrentToVoltage(double h, double tauX, double tauM)
+    {
+        if (Math.Abs(tauX - tauM) < 1e-12 * tauM)
+        {
+            return h / tauM * Math.Exp(-h / tauM);
+        }
+
+        // e^{-h/τx} − e^{-h/τm} = e^{-h/τm} (e^{h(1/τm − 1/τx)} − 1), computed with expm1 for accuracy.
+        double a = h * (1 / tauM - 1 / tauX);
+        return tauX / (tauX - tauM) * Math.Exp(-h / tauM) * ExpM1(a);
+    }
+
+    private static double ExpM1(double x) => Math.Abs(x) < 1e-5 ? x + x * x / 2 + x * x * x / 6 : Math.Exp(x) - 1;
+
+    internal override void Initialize(RandomStreams streams, double dt)
+    {
+        _pm = Math.Exp(-dt / TauM);
+        _pe = Math.Exp(-dt / TauE);
+        _pi = Math.Exp(-dt / TauI);
+        _pem = CurrentToVoltage(dt, TauE, TauM);
+        _pim = CurrentToVoltage(dt, TauI, TauM);
+        RefractorySteps = (int)Math.Round(RefractoryMs / dt);
+        _v = new double[Size];
+        _ie = new double[Size];
+        _ii = new double[Size];
+        for (int i = 0; i < Size; i++)
+        {
+            RandomGenerator rng = streams.For(StreamPurpose.InitialState, Offset + i);
+            _v[i] = InitialV.Draw(ref rng);
+        }
+    }
+
+    internal override int Step(int lo, int hi, long step, Span<int> spikes)
+    {
+        double[] v = _v, ie = _ie, ii = _ii;
+        double[] inE = Inputs[0], inI = Inputs[1], inV = Inputs[2];
+        long[] last = LastSpike;
+        int baseIndex = (int)((step - 1 + RingLength) % RingLength) * Size;
+        int refr = RefractorySteps, dropWithin = Math.Max(RefractorySteps, 1);
+        double pm = _pm, pe = _pe, pi = _pi, pem = _pem, pim = _pim, el = RestPotential, vt = Threshold, vr = Reset;
+        int count = 0;
+        for (int i = lo; i < hi; i++)
+        {
+            int k = baseIndex + i;
+            double e = ie[i] + inE[k];
+            double c = ii[i] + inI[k];
+            inE[k] = 0;
+            inI[k] = 0;
+            double x = v[i];
+            long s = last[i];
+            double jump = inV[k];
+            if (jump != 0)
+            {
+                inV[k] = 0;
+                if (step - 1 - s >= dropWithin)
+                {
+                    x += jump;
+                }
+            }
+
+            if (step - s >= refr)
+            {
+                x = el + (x - el) * pm + e * pem + c * pim;
+                if (x > vt)
+                {
+                    x = vr;
+                    last[i] = step;
+                    spikes[count++] = i;
+                }
+            }
+
+            v[i] = x;
+            ie[i] = e * pe;
+            ii[i] = c * pi;
+        }
+
+        return count;
+    }
+}
