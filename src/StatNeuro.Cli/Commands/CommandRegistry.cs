@@ -9,9 +9,9 @@ internal static class CommandRegistry
     public static IEnumerable<Command> Create(CliContext cli)
     {
         yield return NeuronCommand.Create(cli);
-        yield return ReproduceCommand.Create(cli);
+        yield return SimulateCommand.Create(cli);
         yield return MeanFieldCommand.Create(cli);
         yield return RnnCommand.Create(cli);
-        yield return SimulateCommand.Create(cli);
+        yield return ReproduceCommand.Create(cli);
     }
 }
