@@ -145,6 +145,42 @@ public class EventTests
         }
     }
 
+    [Theory]
+    [InlineData("rk4")]
+    [InlineData("dp45")]
+    [InlineData("rosenbrock23")]
+    public void Precise_DetectionOnlyEvent_DoesNotPerturbTrajectory(string method)
+    {
+        // x = cos t crosses 0 upwards at t = 3π/2 + 2πk. An event whose Apply does nothing must leave the solution
+        // bit-for-bit identical to a run without events, and still record the crossing times.
+        IOdeSolver solver = OdeSolvers.Create(method);
+        var problem = new OdeProblem<Oscillator>(new Oscillator(1), [1.0, 0.0], 0, 20);
+        var options = new SolveOptions { StepSize = 0.01, RelativeTolerance = 1e-10, AbsoluteTolerance = 1e-10 };
+        OdeSolution plain = solver.Solve(problem, options);
+        OdeSolution withEvents = solver.Solve(problem, options, new UpwardZero());
+        Assert.Equal(plain.Times, withEvents.Times);
+        Assert.Equal(plain.States, withEvents.States);
+        Assert.Equal(3, withEvents.Events.Count);
+
+        // Location error: RK4 Hermite ~1e-11; DOPRI5 dense ~tolerance; Rosenbrock23 (2nd order) ~1e-6 at 1e-10.
+        double bound = method == "rosenbrock23" ? 1e-5 : 1e-8;
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.Equal(1.5 * Math.PI + 2 * Math.PI * k, withEvents.Events[k].Time, bound);
+        }
+    }
+
+    private sealed class UpwardZero : IThresholdEvents
+    {
+        public int Count => 1;
+
+        public void Evaluate(double t, ReadOnlySpan<double> y, Span<double> values) => values[0] = y[0];
+
+        public void Apply(int index, double t, Span<double> y)
+        {
+        }
+    }
+
     private readonly struct TwoLif(double tau, double vInf0, double vInf1) : IOdeSystem
     {
         public int Dimension => 2;
