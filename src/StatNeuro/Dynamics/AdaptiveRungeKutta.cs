@@ -192,6 +192,7 @@ public sealed class AdaptiveRungeKutta(ButcherTableau tableau) : IOdeSolver
             locator?.Initialize(t0, _y);
             bool precise = options.EventMode == EventMode.Precise;
             var yPre = new double[_n];
+            var yEnd = new double[_n];
 
             Span<double> k0 = _k.AsSpan(0, _n);
             Derivative(t0, _y, k0);
@@ -284,11 +285,17 @@ public sealed class AdaptiveRungeKutta(ButcherTableau tableau) : IOdeSolver
                 {
                     if (precise)
                     {
-                        (double tEvent, terminate) = locator.LocateAndFire(this, t, tNew, _y, yPre);
-                        recorder.SaveSegment(tEvent, this, yPre);
-                        recorder.EventState(tEvent, yPre);
-                        recorder.EventState(tEvent, _y);
-                        tNew = tEvent;
+                        (double tEvent, terminate, bool changed) = locator.LocateInStep(this, t, tNew, _y, yPre, yEnd, recorder);
+                        if (changed)
+                        {
+                            // The state jumped at the event time: restart there with a fresh first stage.
+                            tNew = tEvent;
+                            Derivative(tNew, _y, k0);
+                        }
+                        else
+                        {
+                            _fNext.CopyTo(k0);
+                        }
                     }
                     else
                     {
@@ -296,10 +303,8 @@ public sealed class AdaptiveRungeKutta(ButcherTableau tableau) : IOdeSolver
                         recorder.EventState(tNew, _y);
                         terminate = locator.FireAtGrid(tNew, _y);
                         recorder.EventState(tNew, _y);
+                        Derivative(tNew, _y, k0);
                     }
-
-                    // The state jumped: the first stage must be re-evaluated.
-                    Derivative(tNew, _y, k0);
                 }
                 else
                 {

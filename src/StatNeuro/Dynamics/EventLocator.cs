@@ -117,6 +117,39 @@ internal sealed class EventLocator
         return (best, terminate);
     }
 
+    /// <summary>
+    /// Precise mode over one accepted step: locates the earliest crossing, saves and fires it. When the events changed
+    /// the state (a reset), returns Changed = true with the post-event state in y: the caller integrates on from the
+    /// event time. When Apply left the state unchanged (detection only, e.g. spike times of a Hodgkin–Huxley neuron),
+    /// the step's own end state is kept, later crossings in the same step are located on the same interpolant, and the
+    /// call returns Changed = false with y the end state at tb (so events never perturb a trajectory they do not reset).
+    /// </summary>
+    public (double Time, bool Terminate, bool Changed) LocateInStep(IDenseOutput dense, double ta, double tb, Span<double> y, Span<double> preEventState, Span<double> endState, SolutionRecorder recorder)
+    {
+        double segmentStart = ta;
+        while (true)
+        {
+            y.CopyTo(endState);
+            (double tEvent, bool terminate) = LocateAndFire(dense, segmentStart, tb, y, preEventState);
+            recorder.SaveSegment(tEvent, dense, preEventState);
+            recorder.EventState(tEvent, preEventState);
+            recorder.EventState(tEvent, y);
+            if (terminate || !y.SequenceEqual(preEventState))
+            {
+                return (tEvent, terminate, true);
+            }
+
+            endState.CopyTo(y);
+            segmentStart = tEvent;
+            if (!CheckEnd(tb, y))
+            {
+                recorder.SaveSegment(tb, dense, y);
+                Advance();
+                return (tb, false, false);
+            }
+        }
+    }
+
     private bool Fire(int k, double t, Span<double> y)
     {
         _occurrences.Add(new EventOccurrence(k, t));

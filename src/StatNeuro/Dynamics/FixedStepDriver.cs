@@ -56,6 +56,7 @@ internal static class FixedStepDriver
         HermiteInterpolant? hermite = locator is not null && precise || recorder.UsesSaveAt ? new HermiteInterpolant(n) : null;
         var yStart = new double[n];
         var yPre = new double[n];
+        var yEnd = new double[n];
 
         SolveStatus status = SolveStatus.Success;
         long accepted = 0;
@@ -120,17 +121,19 @@ internal static class FixedStepDriver
                 }
 
                 // Precise: the state at the crossing (saved from the interpolant), Apply, then the rest of the step.
-                (double tEvent, terminate) = locator!.LocateAndFire(hermite!, ta, tb, y, yPre);
-                recorder.SaveSegment(tEvent, hermite, yPre);
-                recorder.EventState(tEvent, yPre);
-                recorder.EventState(tEvent, y);
-                ta = tEvent;
+                (double tEvent, terminate, bool changed) = locator!.LocateInStep(hermite!, ta, tb, y, yPre, yEnd, recorder);
                 if (terminate)
                 {
-                    tb = ta;
+                    tb = tEvent;
                     break;
                 }
 
+                if (!changed)
+                {
+                    break; // detection-only events: the step's own end state stands
+                }
+
+                ta = tEvent;
                 if (IsNegligible(ta, tb))
                 {
                     recorder.SaveSegment(tb, null, y); // the event sits on the grid point: the reset state is the end state

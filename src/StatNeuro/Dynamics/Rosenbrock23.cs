@@ -107,6 +107,7 @@ public sealed class Rosenbrock23 : IOdeSolver
             locator?.Initialize(t0, _y);
             bool precise = options.EventMode == EventMode.Precise;
             var yPre = new double[n];
+            var yEnd = new double[n];
 
             _eval.Derivative(t0, _y, _f0);
             double h = Math.Min(options.StepSize ?? InitialStep(t0, atol, rtol, hMax), hMax);
@@ -197,11 +198,17 @@ public sealed class Rosenbrock23 : IOdeSolver
                 {
                     if (precise)
                     {
-                        (double tEvent, terminate) = locator.LocateAndFire(this, t, tNew, _y, yPre);
-                        recorder.SaveSegment(tEvent, this, yPre);
-                        recorder.EventState(tEvent, yPre);
-                        recorder.EventState(tEvent, _y);
-                        tNew = tEvent;
+                        (double tEvent, terminate, bool changed) = locator.LocateInStep(this, t, tNew, _y, yPre, yEnd, recorder);
+                        if (changed)
+                        {
+                            // The state jumped at the event time: restart there with a fresh first stage.
+                            tNew = tEvent;
+                            _eval.Derivative(tNew, _y, _f0);
+                        }
+                        else
+                        {
+                            // F2 of this step stays the next F0.
+                        }
                     }
                     else
                     {
@@ -209,9 +216,8 @@ public sealed class Rosenbrock23 : IOdeSolver
                         recorder.EventState(tNew, _y);
                         terminate = locator.FireAtGrid(tNew, _y);
                         recorder.EventState(tNew, _y);
+                        _eval.Derivative(tNew, _y, _f0);
                     }
-
-                    _eval.Derivative(tNew, _y, _f0);
                 }
                 else
                 {

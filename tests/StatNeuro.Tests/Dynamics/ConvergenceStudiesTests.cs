@@ -33,3 +33,27 @@ public class ConvergenceStudiesTests
         }
     }
 }
+
+public class OdeSolversTests
+{
+    [Fact]
+    public void Create_EveryName_SolvesDecay()
+    {
+        // y' = −y to t = 1 at h = 1e-3 (fixed) or rtol 1e-6 (adaptive): every method within 1e-3 of e^-1 (Euler: h/2·e^-1 ≈ 2e-4).
+        foreach (string name in OdeSolvers.Names)
+        {
+            IOdeSolver solver = OdeSolvers.Create(name);
+            OdeSolution s = solver.Solve(new OdeProblem<Decay>(new Decay(1), [1.0], 0, 1), new SolveOptions { StepSize = 1e-3, SaveEvery = 0 });
+            Assert.True(s.Succeeded, name);
+            Assert.Equal(Math.Exp(-1), s.FinalState()[0], 1e-3);
+        }
+    }
+
+    [Fact]
+    public void Create_UnknownName_ThrowsWithTheValidNames()
+    {
+        ArgumentException e = Assert.Throws<ArgumentException>(() => OdeSolvers.Create("rk5"));
+        Assert.Contains("rk4", e.Message);
+        Assert.False(OdeSolvers.TryCreate(null, out _));
+    }
+}

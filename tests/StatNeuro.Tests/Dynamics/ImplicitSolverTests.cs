@@ -30,8 +30,8 @@ public class ImplicitSolverTests
     [Fact]
     public void BackwardEuler_StiffVanDerPol_AtStepWhereRk4Diverges_IsAccurate()
     {
-        // Same h = 0.01: BE is L-stable. Its global error is first order, measured ≈ 2.2e-4·h (2.2e-6 here);
-        // bound 1e-5 = 4.5× that.
+        // Same h = 0.01: BE is L-stable. Its global error is first order, measured ≈ 8.6e-5·h (8.6e-7 here);
+        // bound 1e-5 ≈ 12× that.
         double[] reference = s_vanDerPolReference.Value;
         OdeSolution s = new BackwardEuler().Solve(new OdeProblem<VanDerPol>(new VanDerPol(1000), [2.0, 0.0], 0, VanDerPolEnd), new SolveOptions { StepSize = 0.01, SaveEvery = 0 });
         Assert.Equal(SolveStatus.Success, s.Status);
@@ -42,7 +42,7 @@ public class ImplicitSolverTests
     [Fact]
     public void Rosenbrock23_StiffVanDerPol_MatchesReference()
     {
-        // rtol = atol = 1e-8: measured error ≈ 5e-7 over [0, 500]; bound 5e-6. Analytic and finite-difference
+        // rtol = atol = 1e-8: measured error 2.7e-7 over [0, 300]; bound 5e-6. Analytic and finite-difference
         // Jacobians give the same answer to the same tolerance.
         double[] reference = s_vanDerPolReference.Value;
         var options = new SolveOptions { RelativeTolerance = 1e-8, AbsoluteTolerance = 1e-8, SaveEvery = 0 };
@@ -67,7 +67,7 @@ public class ImplicitSolverTests
         OdeSolution s = new Rosenbrock23().Solve(problem, new SolveOptions { RelativeTolerance = 1e-7, AbsoluteTolerance = 1e-12, SaveEvery = 0 });
         Assert.Equal(SolveStatus.Success, s.Status);
         double[] y = s.FinalState();
-        Assert.Equal(reference[0], y[0], 1e-5); // 100·rtol
+        Assert.Equal(reference[0], y[0], 1e-5); // 100·rtol (measured 2.9e-9)
         Assert.Equal(reference[1], y[1], 1e-10);
         Assert.Equal(reference[2], y[2], 1e-5);
         Assert.Equal(1.0, y[0] + y[1] + y[2], 1e-12); // mass conservation is linear, preserved by every RK/Rosenbrock step
