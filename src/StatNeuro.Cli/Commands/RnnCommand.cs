@@ -254,7 +254,7 @@ internal static class RnnCommand
 
     private static Command Ness(CliContext cli)
     {
-        var c = new Command("ness", "Replica-symmetric order parameters q, Q, r, R of the Qiu-Huang measure exp(-beta E) (gamma = 0: exact closed form).");
+        var c = new Command("ness", "Replica-symmetric order parameters q, Q, r, R of the Qiu-Huang measure exp(-beta E) (gamma = 0: exact closed form; otherwise the full RS equations).");
         var m = new ModelOptions();
         var sample = new Option<bool>("--sample") { Description = "Also sample exp(-beta E) by MALA on one network of --n units (gamma = 0 ordered phase: compare q; any: e = 1/(2 beta))." };
         var steps = new Option<int>("--steps") { Description = "MALA steps measured (after --steps/5 burn-in).", DefaultValueFactory = _ => 40000 };
@@ -278,12 +278,18 @@ internal static class RnnCommand
                 throw new CliUsageException("--beta inf with --sample: sampling needs a finite beta.");
             }
 
-            if (gamma != 0)
+            if (gamma != 0 && (double.IsPositiveInfinity(beta) || phi != RateActivation.Tanh || g == 0))
             {
-                throw new CliUsageException($"--gamma {Fmt(gamma)}: the replica solver for gamma != 0 is not available in this version; use --gamma 0.");
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: the gamma != 0 replica solver needs a finite --beta, --phi tanh and --g > 0.");
             }
 
-            ReplicaSolution s = ReplicaTheory.GammaZero(g, beta, phi);
+            ReplicaSolution s = gamma == 0 ? ReplicaTheory.GammaZero(g, beta, phi) : ReplicaEquations.Solve(g, gamma, beta);
+            if (gamma != 0)
+            {
+                run.Summary["iterations"] = s.Iterations;
+                run.Summary["converged"] = s.Converged;
+            }
+
             run.Summary["g"] = g;
             run.Summary["gamma"] = gamma;
             run.Summary["beta"] = beta;
@@ -345,9 +351,14 @@ internal static class RnnCommand
             RateActivation phi = m.ReadPhi(parse);
             int n = what == "lyapunov" ? m.ReadN(parse) : 0;
             RateSimulationOptions? sim = what == "lyapunov" ? m.ReadSimulation(parse, noise, run.Seed) : null;
-            if (what != "lyapunov" && gamma != 0)
+            if (what == "dmft" && gamma != 0)
             {
-                throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind {what} is available for gamma = 0 only.");
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind dmft is available for gamma = 0 only.");
+            }
+
+            if (what == "ness" && gamma != 0 && double.IsPositiveInfinity(beta))
+            {
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind ness with gamma != 0 needs a finite --beta.");
             }
 
             string key = $"kind={what};gamma={Fmt(gamma)};noise={Fmt(noise)};beta={Fmt(beta)};phi={phi};n={n};dt={Fmt(sim?.Dt ?? 0)};t={Fmt(sim?.Duration ?? 0)};seed={run.Seed}";
@@ -374,7 +385,7 @@ internal static class RnnCommand
                 double[] row = what switch
                 {
                     "dmft" => DmftRow(g, noise, phi),
-                    "ness" => NessRow(g, beta, phi),
+                    "ness" => NessRow(g, gamma, beta, phi),
                     _ => LyapunovRow(g, gamma, phi, n, sim!, run.Seed, run.Threads),
                 };
                 table.Add(g, row);
@@ -419,9 +430,9 @@ internal static class RnnCommand
         return [s.Delta0, s.LambdaMax, s.LocalStability];
     }
 
-    private static double[] NessRow(double g, double beta, RateActivation phi)
+    private static double[] NessRow(double g, double gamma, double beta, RateActivation phi)
     {
-        ReplicaSolution s = ReplicaTheory.GammaZero(g, beta, phi);
+        ReplicaSolution s = gamma == 0 ? ReplicaTheory.GammaZero(g, beta, phi) : ReplicaEquations.Solve(g, gamma, beta);
         return [s.SmallQ, s.LargeQ, s.SmallR, s.LargeR, s.EnergyPerNeuron];
     }
 
