@@ -16,6 +16,31 @@ internal sealed class MeanFieldSection : IReproduceSection
         CurieWeissPart(context);
         SiegertPart(context);
         BrunelPart(context);
+        FokkerPlanckPart(context);
+    }
+
+    private static void FokkerPlanckPart(SectionContext context)
+    {
+        context.Progress("Fokker–Planck stationary state vs Siegert");
+        var neuron = new DiffusionLifParameters();
+        var cells = new List<double>();
+        var err15 = new List<double>();
+        var err25 = new List<double>();
+        double s15 = Siegert.RateHz(15, 5, neuron), s25 = Siegert.RateHz(25, 2, neuron);
+        foreach (int n in new[] { 250, 500, 1000, 2000, 4000, 8000 })
+        {
+            cells.Add(n);
+            err15.Add(Math.Abs((FokkerPlanck.Stationary(15, 5, neuron, n).RateHz / s15) - 1));
+            err25.Add(Math.Abs((FokkerPlanck.Stationary(25, 2, neuron, n).RateHz / s25) - 1));
+        }
+
+        context.Table("fokker_planck_stationary_convergence.csv", "Relative error of the finite-volume stationary rate vs Siegert", ["cells", "rel_error_mu15_sigma5", "rel_error_mu25_sigma2"], [cells, err15, err25]);
+        context.Number("fp_stationary_rel_error_1000_cells_mu15_sigma5", err15[2]);
+        context.Number("fp_stationary_order", Math.Log2(err15[2] / err15[3]));
+        context.Figure(
+            new FigureSpec { Title = "FV stationary rate error vs cells", XLabel = "cells", YLabel = "relative error", LogX = true, LogY = true, Series = [new Series("mu 15, sigma 5", cells, err15, Markers: true), new Series("mu 25, sigma 2", cells, err25, Markers: true)] },
+            "fokker_planck_convergence",
+            "Second-order convergence of the Scharfetter–Gummel stationary rate to the Siegert rate.");
     }
 
     private static void CurieWeissPart(SectionContext context)
