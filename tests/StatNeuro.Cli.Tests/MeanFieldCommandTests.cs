@@ -55,6 +55,7 @@ public class MeanFieldCommandTests
         }
 
         Assert.True(File.Exists(Path.Combine(dir, "landscape.csv")));
+        Assert.True(File.Exists(Path.Combine(dir, "landscape.png")));
         Directory.Delete(dir, true);
     }
 
@@ -73,7 +74,22 @@ public class MeanFieldCommandTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    public void Activation_GoodRun_FitBeatsPaperParameters()
+    {
+        string dir = CliRunner.TempFolder("mf-act");
+        var (code, _, err) = CliRunner.Run("meanfield", "activation", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.True(doc.RootElement.GetProperty("least_squares_rms").GetDouble() < doc.RootElement.GetProperty("paper_rms").GetDouble());
+        Assert.True(File.Exists(Path.Combine(dir, "magnetization.csv")));
+        Assert.True(File.Exists(Path.Combine(dir, "spike_count.png")));
+        Directory.Delete(dir, true);
+    }
+
     [Theory]
+    [InlineData("activation", "--a", "0")]
+    [InlineData("activation", "--tc", "NaN")]
     [InlineData("siegert", "--mu", "15", "--sigma", "0")]
     [InlineData("siegert", "--mu", "15", "--sigma", "-1")]
     [InlineData("siegert", "--mu", "NaN", "--sigma", "5")]

@@ -17,6 +17,20 @@ internal sealed class MeanFieldSection : IReproduceSection
         SiegertPart(context);
         BrunelPart(context);
         FokkerPlanckPart(context);
+        ActivationPart(context);
+    }
+
+    private static void ActivationPart(SectionContext context)
+    {
+        context.Progress("Activation functions from mean-field Ising (seed 004)");
+        ActivationFit fit = Commands.MeanFieldCommand.WriteActivation(f => context.PathFor("activation_" + f), 6, 1);
+        context.Blocks.Add(new ReportFigure($"{context.Name}/activation_magnetization.png", "Seed 004 Fig. 1 and Fig. 2: exact m(T), the paper's fit (a = 6, T_c = 1) and the least-squares fit."));
+        context.Blocks.Add(new ReportFigure($"{context.Name}/activation_spike_count.png", "Spike-count integrals: softplus (a = 6) against ReLU, and the exact integral of (tanh + 1)/2 shifted by -alpha against ELU."));
+        context.Number("activation_least_squares_a", fit.Slope);
+        context.Number("activation_least_squares_tc", fit.CriticalTemperature);
+        context.Number("activation_least_squares_rms", fit.RootMeanSquare);
+        context.Number("activation_paper_rms", fit.PaperRootMeanSquare);
+        context.Text($"Least-squares fit on T = 0.05..2 (step 0.01): a = {fit.Slope:F4}, T_c = {fit.CriticalTemperature:F4}, rms {fit.RootMeanSquare:F4}; the paper's a = 6, T_c = 1 gives rms {fit.PaperRootMeanSquare:F4}.");
     }
 
     private static void FokkerPlanckPart(SectionContext context)
