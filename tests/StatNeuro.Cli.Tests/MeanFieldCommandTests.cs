@@ -87,7 +87,23 @@ public class MeanFieldCommandTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    public void Perceptron_GoodRun_LearnsAndOrNotXor()
+    {
+        string dir = CliRunner.TempFolder("mf-perc");
+        var (code, _, err) = CliRunner.Run("meanfield", "perceptron", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(1.0, doc.RootElement.GetProperty("accuracy_and").GetDouble());
+        Assert.Equal(1.0, doc.RootElement.GetProperty("accuracy_or").GetDouble());
+        Assert.True(doc.RootElement.GetProperty("accuracy_xor").GetDouble() <= 0.75);
+        Assert.True(File.Exists(Path.Combine(dir, "learning_curves.csv")));
+        Directory.Delete(dir, true);
+    }
+
     [Theory]
+    [InlineData("perceptron", "--epochs", "0")]
+    [InlineData("perceptron", "--learning-rate", "-1")]
     [InlineData("activation", "--a", "0")]
     [InlineData("activation", "--tc", "NaN")]
     [InlineData("siegert", "--mu", "15", "--sigma", "0")]

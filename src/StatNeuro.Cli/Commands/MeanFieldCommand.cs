@@ -17,6 +17,62 @@ internal static class MeanFieldCommand
         command.Subcommands.Add(SiegertCommand(cli));
         command.Subcommands.Add(BrunelCommand(cli));
         command.Subcommands.Add(ActivationCommand(cli));
+        command.Subcommands.Add(PerceptronCommand(cli));
+        return command;
+    }
+
+    private static Command PerceptronCommand(CliContext cli)
+    {
+        var command = new Command("perceptron", "A perceptron with the mean-field activation (seed 004) on AND, OR, XOR and two generated Gaussian blobs; learning curves.");
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs (>= 1).", DefaultValueFactory = _ => 2000 };
+        var rate = Number("--learning-rate", "Learning rate (> 0).", 0.1);
+        var a = Number("--a", "Activation slope a (> 0).", 6);
+        command.Options.Add(epochs);
+        command.Options.Add(rate);
+        command.Options.Add(a);
+        var common = new CommonOptions("meanfield-perceptron");
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "meanfield perceptron", run =>
+        {
+            int n = parse.GetValue(epochs);
+            if (n < 1)
+            {
+                throw new CliUsageException($"--epochs {n}: must be at least 1.");
+            }
+
+            double eta = OptionParsing.RequirePositive(parse.GetValue(rate), "--learning-rate");
+            double slope = OptionParsing.RequirePositive(parse.GetValue(a), "--a");
+            double[][] corners = [[0, 0], [0, 1], [1, 0], [1, 1]];
+            var rng = new StatNeuro.Numerics.RandomStreams(run.Seed).For(StatNeuro.Numerics.StreamPurpose.Noise, 0);
+            var blobs = new double[400][];
+            var blobLabels = new int[400];
+            for (int k = 0; k < 400; k++)
+            {
+                blobLabels[k] = k % 2;
+                double c = blobLabels[k] == 1 ? 2 : -2;
+                blobs[k] = [c + rng.NextNormal(), c + rng.NextNormal()];
+            }
+
+            var tasks = new (string Name, double[][] X, int[] Y)[] { ("and", corners, [0, 0, 0, 1]), ("or", corners, [0, 1, 1, 1]), ("xor", corners, [0, 1, 1, 0]), ("blobs", blobs, blobLabels) };
+            var epochAxis = Enumerable.Range(1, n).Select(e => (double)e).ToList();
+            var header = new List<string> { "epoch" };
+            var columns = new List<IReadOnlyList<double>> { epochAxis };
+            var series = new List<Series>();
+            foreach (var (name, x, y) in tasks)
+            {
+                PerceptronResult r = Perceptron.Train(x, y, n, eta, slope);
+                header.Add($"loss_{name}");
+                header.Add($"accuracy_{name}");
+                columns.Add(r.Loss);
+                columns.Add(r.Accuracy);
+                series.Add(new Series(name, epochAxis, r.Loss));
+                run.Summary[$"accuracy_{name}"] = r.Accuracy[^1];
+                run.Say(string.Create(CultureInfo.InvariantCulture, $"{name,-6} final accuracy {r.Accuracy[^1]:F3}, loss {r.Loss[^1]:G4}"));
+            }
+
+            Tables.WriteCsv(run.PathFor("learning_curves.csv"), header, columns);
+            FigureWriter.Save(new FigureSpec { Title = "Perceptron learning curves (mean-field activation)", XLabel = "epoch", YLabel = "cross-entropy", LogX = true, Series = series }, SaveTarget(run.PathFor, "learning_curves"));
+        }));
         return command;
     }
 
