@@ -55,6 +55,7 @@ public class MeanFieldCommandTests
         }
 
         Assert.True(File.Exists(Path.Combine(dir, "landscape.csv")));
+        Assert.True(File.Exists(Path.Combine(dir, "landscape.png")));
         Directory.Delete(dir, true);
     }
 
@@ -73,7 +74,38 @@ public class MeanFieldCommandTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    public void Activation_GoodRun_FitBeatsPaperParameters()
+    {
+        string dir = CliRunner.TempFolder("mf-act");
+        var (code, _, err) = CliRunner.Run("meanfield", "activation", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.True(doc.RootElement.GetProperty("least_squares_rms").GetDouble() < doc.RootElement.GetProperty("paper_rms").GetDouble());
+        Assert.True(File.Exists(Path.Combine(dir, "magnetization.csv")));
+        Assert.True(File.Exists(Path.Combine(dir, "spike_count.png")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Perceptron_GoodRun_LearnsAndOrNotXor()
+    {
+        string dir = CliRunner.TempFolder("mf-perc");
+        var (code, _, err) = CliRunner.Run("meanfield", "perceptron", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(1.0, doc.RootElement.GetProperty("accuracy_and").GetDouble());
+        Assert.Equal(1.0, doc.RootElement.GetProperty("accuracy_or").GetDouble());
+        Assert.True(doc.RootElement.GetProperty("accuracy_xor").GetDouble() <= 0.75);
+        Assert.True(File.Exists(Path.Combine(dir, "learning_curves.csv")));
+        Directory.Delete(dir, true);
+    }
+
     [Theory]
+    [InlineData("perceptron", "--epochs", "0")]
+    [InlineData("perceptron", "--learning-rate", "-1")]
+    [InlineData("activation", "--a", "0")]
+    [InlineData("activation", "--tc", "NaN")]
     [InlineData("siegert", "--mu", "15", "--sigma", "0")]
     [InlineData("siegert", "--mu", "15", "--sigma", "-1")]
     [InlineData("siegert", "--mu", "NaN", "--sigma", "5")]

@@ -16,7 +16,141 @@ internal static class MeanFieldCommand
         command.Subcommands.Add(CurieWeissCommand(cli));
         command.Subcommands.Add(SiegertCommand(cli));
         command.Subcommands.Add(BrunelCommand(cli));
+        command.Subcommands.Add(ActivationCommand(cli));
+        command.Subcommands.Add(PerceptronCommand(cli));
         return command;
+    }
+
+    private static Command PerceptronCommand(CliContext cli)
+    {
+        var command = new Command("perceptron", "A perceptron with the mean-field activation (seed 004) on AND, OR, XOR and two generated Gaussian blobs; learning curves.");
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs (>= 1).", DefaultValueFactory = _ => 2000 };
+        var rate = Number("--learning-rate", "Learning rate (> 0).", 0.1);
+        var a = Number("--a", "Activation slope a (> 0).", 6);
+        command.Options.Add(epochs);
+        command.Options.Add(rate);
+        command.Options.Add(a);
+        var common = new CommonOptions("meanfield-perceptron");
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "meanfield perceptron", run =>
+        {
+            int n = parse.GetValue(epochs);
+            if (n < 1)
+            {
+                throw new CliUsageException($"--epochs {n}: must be at least 1.");
+            }
+
+            double eta = OptionParsing.RequirePositive(parse.GetValue(rate), "--learning-rate");
+            double slope = OptionParsing.RequirePositive(parse.GetValue(a), "--a");
+            double[][] corners = [[0, 0], [0, 1], [1, 0], [1, 1]];
+            var rng = new StatNeuro.Numerics.RandomStreams(run.Seed).For(StatNeuro.Numerics.StreamPurpose.Noise, 0);
+            var blobs = new double[400][];
+            var blobLabels = new int[400];
+            for (int k = 0; k < 400; k++)
+            {
+                blobLabels[k] = k % 2;
+                double c = blobLabels[k] == 1 ? 2 : -2;
+                blobs[k] = [c + rng.NextNormal(), c + rng.NextNormal()];
+            }
+
+            var tasks = new (string Name, double[][] X, int[] Y)[] { ("and", corners, [0, 0, 0, 1]), ("or", corners, [0, 1, 1, 1]), ("xor", corners, [0, 1, 1, 0]), ("blobs", blobs, blobLabels) };
+            var epochAxis = Enumerable.Range(1, n).Select(e => (double)e).ToList();
+            var header = new List<string> { "epoch" };
+            var columns = new List<IReadOnlyList<double>> { epochAxis };
+            var series = new List<Series>();
+            foreach (var (name, x, y) in tasks)
+            {
+                PerceptronResult r = Perceptron.Train(x, y, n, eta, slope);
+                header.Add($"loss_{name}");
+                header.Add($"accuracy_{name}");
+                columns.Add(r.Loss);
+                columns.Add(r.Accuracy);
+                series.Add(new Series(name, epochAxis, r.Loss));
+                run.Summary[$"accuracy_{name}"] = r.Accuracy[^1];
+                run.Say(string.Create(CultureInfo.InvariantCulture, $"{name,-6} final accuracy {r.Accuracy[^1]:F3}, loss {r.Loss[^1]:G4}"));
+            }
+
+            Tables.WriteCsv(run.PathFor("learning_curves.csv"), header, columns);
+            FigureWriter.Save(new FigureSpec { Title = "Perceptron learning curves (mean-field activation)", XLabel = "epoch", YLabel = "cross-entropy", LogX = true, Series = series }, SaveTarget(run.PathFor, "learning_curves"));
+        }));
+        return command;
+    }
+
+    /// <summary>Writes seed 004's Fig. 1, Fig. 2 and the spike-count curves; returns the fit.</summary>
+    internal static ActivationFit WriteActivation(Func<string, string> pathFor, double slope, double criticalTemperature)
+    {
+        var t = new List<double>();
+        var exact = new List<double>();
+        var paper = new List<double>();
+        for (int k = 5; k <= 200; k++)
+        {
+            t.Add(k * 0.01);
+        }
+
+        ActivationFit fit = ActivationFunctions.Fit(t);
+        var fitted = new List<double>();
+        foreach (double x in t)
+        {
+            exact.Add(ActivationFunctions.ExactMagnetization(x));
+            paper.Add(ActivationFunctions.FittedMagnetization(x, slope, criticalTemperature));
+            fitted.Add(ActivationFunctions.FittedMagnetization(x, fit.Slope, fit.CriticalTemperature));
+        }
+
+        Tables.WriteCsv(pathFor("magnetization.csv"), ["T", "m_exact", "m_fit_given", "m_fit_least_squares"], [t, exact, paper, fitted]);
+        FigureWriter.Save(
+            new FigureSpec { Title = "Seed 004 Fig. 1/2: m(T) and its tanh fits", XLabel = "T / T_c", YLabel = "m", Series = [new Series("exact m = tanh(m/T)", t, exact), new Series($"fit a = {slope}, T_c = {criticalTemperature}", t, paper, Dashed: true), new Series(string.Create(CultureInfo.InvariantCulture, $"least squares a = {fit.Slope:F3}, T_c = {fit.CriticalTemperature:F3}"), t, fitted, Dashed: true)] },
+            SaveTarget(pathFor, "magnetization"));
+        var q = new List<double>();
+        var softplus = new List<double>();
+        var relu = new List<double>();
+        var integral = new List<double>();
+        var elu = new List<double>();
+        for (int k = -300; k <= 300; k++)
+        {
+            double x = k * 0.01;
+            q.Add(x);
+            softplus.Add(ActivationFunctions.SpikeCount(1 - x, slope, 1));
+            relu.Add(ActivationFunctions.Relu(x));
+            integral.Add(ActivationFunctions.PaperIntegral(x) - 1);
+            elu.Add(ActivationFunctions.Elu(x, 1));
+        }
+
+        Tables.WriteCsv(pathFor("spike_count.csv"), ["input", "softplus_spike_count", "relu", "exact_integral_minus_alpha", "elu_alpha_1"], [q, softplus, relu, integral, elu]);
+        FigureWriter.Save(
+            new FigureSpec { Title = "Spike-count integrals: softplus -> ReLU, ELU-like", XLabel = "input (T_c - T, or Q)", YLabel = "spike count", Series = [new Series($"softplus(2a x)/(2a), a = {slope}", q, softplus), new Series("ReLU", q, relu, Dashed: true), new Series("(1/2) int_0^Q (tanh + 1) - 1", q, integral), new Series("ELU, alpha = 1", q, elu, Dashed: true)] },
+            SaveTarget(pathFor, "spike_count"));
+        return fit;
+    }
+
+    private static Command ActivationCommand(CliContext cli)
+    {
+        var command = new Command("activation", "Seed 004: mean-field magnetization, its tanh fits (Fig. 1, 2) and the softplus/ReLU/ELU-like spike counts.");
+        var a = Number("--a", "Slope a of the tanh fit (> 0).", 6);
+        var tc = Number("--tc", "T_c of the tanh fit (> 0).", 1);
+        command.Options.Add(a);
+        command.Options.Add(tc);
+        var common = new CommonOptions("meanfield-activation");
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "meanfield activation", run =>
+        {
+            double slope = OptionParsing.RequirePositive(parse.GetValue(a), "--a");
+            double critical = OptionParsing.RequirePositive(parse.GetValue(tc), "--tc");
+            ActivationFit fit = WriteActivation(run.PathFor, slope, critical);
+            run.Summary["least_squares_a"] = fit.Slope;
+            run.Summary["least_squares_tc"] = fit.CriticalTemperature;
+            run.Summary["least_squares_rms"] = fit.RootMeanSquare;
+            run.Summary["paper_rms"] = fit.PaperRootMeanSquare;
+            run.Say(string.Create(CultureInfo.InvariantCulture, $"least squares: a = {fit.Slope:F4}, T_c = {fit.CriticalTemperature:F4}, rms {fit.RootMeanSquare:F4} (a = 6, T_c = 1: rms {fit.PaperRootMeanSquare:F4})"));
+        }));
+        return command;
+    }
+
+    /// <summary>Registers NAME.png and NAME.svg with the staged output and returns the path without extension.</summary>
+    private static string SaveTarget(Func<string, string> pathFor, string name)
+    {
+        pathFor(name + ".svg");
+        string png = pathFor(name + ".png");
+        return png[..^4];
     }
 
     private static Option<double> Number(string name, string description, double defaultValue) =>
@@ -82,7 +216,7 @@ internal static class MeanFieldCommand
                     YLabel = "f per spin",
                     Series = [new Series("Landau", ms, fl), new Series("Bragg–Williams", ms, fbw, Dashed: true)],
                 },
-                run.PathFor("landscape"));
+                SaveTarget(run.PathFor, "landscape"));
         }));
         return command;
     }
