@@ -281,6 +281,20 @@ public sealed class Network
         int maxDelay = _projections.Count == 0 ? 0 : _projections.Max(p => p.Matrix!.MaxDelay);
         foreach (Population pop in _populations)
         {
+            pop.ReceptorUsed = new bool[pop.Receptors.Count];
+            if (pop.Drive is not null)
+            {
+                pop.ReceptorUsed[pop.Drive.Receptor] = true;
+            }
+        }
+
+        foreach (Projection p in _projections)
+        {
+            p.Target.ReceptorUsed[p.Receptor] = true;
+        }
+
+        foreach (Population pop in _populations)
+        {
             pop.Allocate(maxDelay + 1, streams);
             pop.Initialize(streams, Dt);
             pop.Drive?.Prepare(Dt);
@@ -313,6 +327,7 @@ public sealed class Network
         int[] spikeCounts = new int[_populations.Count];
         int[] chunkCounts = new int[chunks.Count];
         var options1 = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (long step = 0; step < steps; step++)
         {
@@ -372,6 +387,7 @@ public sealed class Network
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         return new SimulationResult(
             Dt,
             (int)steps,
@@ -380,7 +396,8 @@ public sealed class Network
             spikeRecorder.Neurons(),
             counts,
             monitors.Select(m => m.ToTrace()).ToArray(),
-            seconds);
+            seconds,
+            cpuSeconds);
     }
 
     private void Deliver(long step, int[][] spikeBuffers, int[] spikeCounts, int threads, ParallelOptions options)
