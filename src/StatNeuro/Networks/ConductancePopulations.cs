@@ -99,6 +99,9 @@ public sealed class HhPopulation : Population
         _ => throw new ArgumentException($"{Name} has no variable '{name}'.", nameof(name)),
     };
 
+    /// <inheritdoc/>
+    public override double CostPerNeuron => 30;
+
     internal override double[]? DirectInput(int receptor) => receptor == 0 ? _ge : _gi;
 
     internal override void Initialize(RandomStreams streams, double dt)

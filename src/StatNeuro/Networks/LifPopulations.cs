@@ -92,6 +92,36 @@ public sealed class LifDeltaPopulation : Population
         double p = _propagator, el = RestPotential, vt = Threshold, vr = Reset;
         int count = 0;
         int i = lo;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Same arithmetic as the scalar loop below, eight neurons at a time; spikes are extracted from the mask.
+            Vector512<long> vstep = Vector512.Create(step), vrefr = Vector512.Create((long)refr), vdrop = Vector512.Create((long)dropWithin);
+            Vector512<double> vp = Vector512.Create(p), vel = Vector512.Create(el), vvt = Vector512.Create(vt), vvr = Vector512.Create(vr);
+            for (; i + 8 <= hi; i += 8)
+            {
+                Vector512<double> x = Vector512.Create(v.AsSpan(i, 8));
+                Vector512<long> s = Vector512.Create(last.AsSpan(i, 8));
+                Span<double> slot = input.AsSpan(baseIndex + i, 8);
+                Vector512<double> jump = Vector512.Create(slot);
+                slot.Clear();
+                Vector512<long> since = vstep - s;
+                Vector512<double> accept = Vector512.GreaterThanOrEqual(since - Vector512<long>.One, vdrop).AsDouble();
+                x += jump & accept;
+                Vector512<double> active = Vector512.GreaterThanOrEqual(since, vrefr).AsDouble();
+                Vector512<double> xn = Vector512.ConditionalSelect(active, vel + (x - vel) * vp, x);
+                Vector512<double> spike = Vector512.GreaterThan(xn, vvt) & active;
+                uint bits = (uint)spike.ExtractMostSignificantBits();
+                Vector512.ConditionalSelect(spike, vvr, xn).CopyTo(v.AsSpan(i, 8));
+                while (bits != 0)
+                {
+                    int b = BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    last[i + b] = step;
+                    spikes[count++] = i + b;
+                }
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             // Same arithmetic as the scalar loop below, four neurons at a time; spikes are extracted from the mask.
@@ -110,7 +140,7 @@ public sealed class LifDeltaPopulation : Population
                 Vector256<double> active = Vector256.GreaterThanOrEqual(since, vrefr).AsDouble();
                 Vector256<double> xn = Vector256.ConditionalSelect(active, vel + (x - vel) * vp, x);
                 Vector256<double> spike = Vector256.GreaterThan(xn, vvt) & active;
-                uint bits = spike.ExtractMostSignificantBits();
+                uint bits = (uint)spike.ExtractMostSignificantBits();
                 Vector256.ConditionalSelect(spike, vvr, xn).CopyTo(v.AsSpan(i, 4));
                 while (bits != 0)
                 {
@@ -274,6 +304,35 @@ public sealed class LifExpPopulation : Population
         bool ringE = ReadsRing(0), ringI = ReadsRing(1), ringV = ReadsRing(2);
         int count = 0;
         int i = lo;
+        if (Vector512.IsHardwareAccelerated && !ringE && !ringI && !ringV)
+        {
+            // Same arithmetic as the scalar loop below, eight neurons at a time (no ring-buffer input: delays 0).
+            Vector512<long> vstep = Vector512.Create(step), vrefr = Vector512.Create((long)refr);
+            Vector512<double> vpm = Vector512.Create(pm), vpe = Vector512.Create(pe), vpi = Vector512.Create(pi), vpem = Vector512.Create(pem), vpim = Vector512.Create(pim);
+            Vector512<double> vel = Vector512.Create(el), vvt = Vector512.Create(vt), vvr = Vector512.Create(vr);
+            for (; i + 8 <= hi; i += 8)
+            {
+                Vector512<double> x = Vector512.Create(v.AsSpan(i, 8));
+                Vector512<double> e = Vector512.Create(ie.AsSpan(i, 8));
+                Vector512<double> c = Vector512.Create(ii.AsSpan(i, 8));
+                Vector512<long> s = Vector512.Create(last.AsSpan(i, 8));
+                Vector512<double> active = Vector512.GreaterThanOrEqual(vstep - s, vrefr).AsDouble();
+                Vector512<double> xn = Vector512.ConditionalSelect(active, vel + (x - vel) * vpm + e * vpem + c * vpim, x);
+                Vector512<double> spike = Vector512.GreaterThan(xn, vvt) & active;
+                uint bits = (uint)spike.ExtractMostSignificantBits();
+                Vector512.ConditionalSelect(spike, vvr, xn).CopyTo(v.AsSpan(i, 8));
+                (e * vpe).CopyTo(ie.AsSpan(i, 8));
+                (c * vpi).CopyTo(ii.AsSpan(i, 8));
+                while (bits != 0)
+                {
+                    int b = BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    last[i + b] = step;
+                    spikes[count++] = i + b;
+                }
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated && !ringE && !ringI && !ringV)
         {
             // Same arithmetic as the scalar loop below, four neurons at a time (no ring-buffer input: delays 0).
@@ -289,7 +348,7 @@ public sealed class LifExpPopulation : Population
                 Vector256<double> active = Vector256.GreaterThanOrEqual(vstep - s, vrefr).AsDouble();
                 Vector256<double> xn = Vector256.ConditionalSelect(active, vel + (x - vel) * vpm + e * vpem + c * vpim, x);
                 Vector256<double> spike = Vector256.GreaterThan(xn, vvt) & active;
-                uint bits = spike.ExtractMostSignificantBits();
+                uint bits = (uint)spike.ExtractMostSignificantBits();
                 Vector256.ConditionalSelect(spike, vvr, xn).CopyTo(v.AsSpan(i, 4));
                 (e * vpe).CopyTo(ie.AsSpan(i, 4));
                 (c * vpi).CopyTo(ii.AsSpan(i, 4));

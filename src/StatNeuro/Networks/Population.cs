@@ -56,6 +56,9 @@ public abstract class Population
     /// <summary>Names of the state variables a <see cref="StateMonitorSpec"/> can record.</summary>
     public abstract IReadOnlyList<string> VariableNames { get; }
 
+    /// <summary>Relative cost of one neuron-step (1 for a LIF update), used to decide when threads pay off.</summary>
+    public virtual double CostPerNeuron => Drive is null ? 1 : 8;
+
     /// <summary>True for populations that only emit spikes (inputs); they have no receptors to integrate.</summary>
     public virtual bool IsSource => false;
 
