@@ -104,7 +104,8 @@ public class SimulateCommandTests
         string text = File.ReadAllText(RepoFile("examples/cuba.toml"));
         int at = text.IndexOf(good, StringComparison.Ordinal);
         string broken = text[..at] + bad + text[(at + good.Length)..];
-        int line = broken[..at].Count(c => c == '\n') + 1;
+        int keyAt = at + (good.Length - good.TrimStart('\n').Length);
+        int line = broken[..keyAt].Count(c => c == '\n') + 1;
         string file = Path.Combine(Path.GetTempPath(), $"statneuro-bad-{Guid.NewGuid():N}.toml");
         File.WriteAllText(file, broken);
         string dir = CliRunner.TempFolder("sim-bad");

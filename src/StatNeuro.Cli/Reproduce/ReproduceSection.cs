@@ -58,6 +58,7 @@ internal sealed class SectionContext
         string basePath = PathFor(fileName);
         FigureWriter.Save(spec, basePath);
         _run.PathFor(Path.Combine(Name, fileName + ".svg"));
+        _run.PathFor(Path.Combine(Name, fileName + ".png"));
         Blocks.Add(new ReportFigure($"{Name}/{fileName}.png", caption));
     }
 
