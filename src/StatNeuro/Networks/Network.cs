@@ -84,7 +84,7 @@ public sealed class Network
     /// Work per step (Σ neurons × <see cref="Population.CostPerNeuron"/>) below which the update stays on one thread:
     /// small steps cost less than a thread barrier. The spikes are the same either way.
     /// </summary>
-    public double ParallelUpdateThreshold { get; set; } = 200_000;
+    public double ParallelUpdateThreshold { get; set; } = 50_000;
 
     /// <summary>Populations in order (global neuron numbering follows this order).</summary>
     public IReadOnlyList<Population> Populations => _populations;
