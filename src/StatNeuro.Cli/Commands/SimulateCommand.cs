@@ -130,6 +130,7 @@ internal static class SimulateCommand
         run.Summary["synapse_count"] = network.SynapseCount;
         run.Summary["build_seconds"] = buildSeconds;
         run.Summary["run_seconds"] = result.RunSeconds;
+        run.Summary["run_cpu_seconds"] = result.RunCpuSeconds;
         run.Summary["fano_100ms"] = result.MeanFano(100);
         run.Summary["synchrony_1ms"] = result.Synchrony(1);
         run.Summary["synapse_bytes"] = network.SynapseBytes;
@@ -142,12 +143,15 @@ internal static class SimulateCommand
         WriteSpikes(run, result);
         if (!noPlots)
         {
-            Plot(run.PathFor("raster"), run.PathFor("rate"), result, name);
+            Plot(Png(run, "raster"), Png(run, "rate"), result, name);
         }
 
         run.Say($"{name}: {result.NeuronCount} neurons, {network.SynapseCount} synapses, {result.SpikeCount} spikes in {result.DurationMs} ms");
-        run.Say($"rate {rate:F3} Hz, ISI CV {cv:F3}, build {buildSeconds:F2} s, run {result.RunSeconds:F2} s");
+        run.Say($"rate {rate:F3} Hz, ISI CV {cv:F3}, build {buildSeconds:F2} s, run {result.RunSeconds:F2} s ({result.RunCpuSeconds:F2} CPU s)");
     }
+
+    /// <summary>Registers NAME.png with the output folder and returns the staging path without extension.</summary>
+    private static string Png(RunContext run, string name) => run.PathFor(name + ".png")[..^4];
 
     internal static void WriteSpikes(RunContext run, SimulationResult result)
     {
@@ -207,8 +211,8 @@ internal static class SimulateCommand
         WriteSpikes(run, r.Result);
         if (!noPlots)
         {
-            FigureWriter.Save(new FigureSpec { Title = "Pavlov: mean bell -> salivation weight", XLabel = "time (ms)", YLabel = "weight (mV)", Series = [new Series("bell weight", r.WeightsMs, r.MeanBellWeight)] }, run.PathFor("weights"), svg: false);
-            Plot(run.PathFor("raster"), run.PathFor("rate"), r.Result, "pavlov");
+            FigureWriter.Save(new FigureSpec { Title = "Pavlov: mean bell -> salivation weight", XLabel = "time (ms)", YLabel = "weight (mV)", Series = [new Series("bell weight", r.WeightsMs, r.MeanBellWeight)] }, Png(run, "weights"), svg: false);
+            Plot(Png(run, "raster"), Png(run, "rate"), r.Result, "pavlov");
         }
 
         run.Say($"pavlov: bell alone evokes {r.OutputSpikesBellBefore} output spike(s) before training and {r.OutputSpikesBellAfter} after; mean bell weight {r.MeanBellWeight[0]:F2} -> {r.MeanBellWeight[^1]:F2} mV");

@@ -93,6 +93,11 @@ public sealed class BinomialDrive
         }
 
         cdf[^1] = double.PositiveInfinity;
+        while (cdf.Count < 9)
+        {
+            cdf.Add(double.PositiveInfinity);
+        }
+
         _cdf = [.. cdf];
     }
 
@@ -102,10 +107,16 @@ public sealed class BinomialDrive
     {
         double u = rng.NextDouble();
         double[] cdf = _cdf;
-        int k = 0;
-        while (u >= cdf[k])
+
+        // Branch-free count of the first 8 table entries below u (the table has at least 9 entries, the last +inf).
+        int k = (u >= cdf[0] ? 1 : 0) + (u >= cdf[1] ? 1 : 0) + (u >= cdf[2] ? 1 : 0) + (u >= cdf[3] ? 1 : 0)
+            + (u >= cdf[4] ? 1 : 0) + (u >= cdf[5] ? 1 : 0) + (u >= cdf[6] ? 1 : 0) + (u >= cdf[7] ? 1 : 0);
+        if (k == 8)
         {
-            k++;
+            while (u >= cdf[k])
+            {
+                k++;
+            }
         }
 
         return k;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using StatNeuro.Numerics;
 
@@ -98,6 +99,11 @@ public sealed class HhPopulation : Population
         _ => throw new ArgumentException($"{Name} has no variable '{name}'.", nameof(name)),
     };
 
+    /// <inheritdoc/>
+    public override double CostPerNeuron => 30;
+
+    internal override double[]? DirectInput(int receptor) => receptor == 0 ? _ge : _gi;
+
     internal override void Initialize(RandomStreams streams, double dt)
     {
         _dt = dt;
@@ -119,22 +125,42 @@ public sealed class HhPopulation : Population
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override int Step(int lo, int hi, long step, Span<int> spikes)
     {
         int baseIndex = (int)((step - 1 + RingLength) % RingLength) * Size;
         double[] inE = Inputs[0], inI = Inputs[1];
+        if (ReadsRing(0) || ReadsRing(1))
+        {
+            for (int k = lo; k < hi; k++)
+            {
+                _ge[k] += inE[baseIndex + k];
+                _gi[k] += inI[baseIndex + k];
+                inE[baseIndex + k] = 0;
+                inI[baseIndex + k] = 0;
+            }
+        }
+
         int i = lo;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + 8 <= hi; i += 8)
+            {
+                UpdateVector512(i);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + 4 <= hi; i += 4)
             {
-                UpdateVector(i, baseIndex, inE, inI);
+                UpdateVector(i);
             }
         }
 
         for (; i < hi; i++)
         {
-            UpdateScalar(i, baseIndex, inE, inI);
+            UpdateScalar(i);
         }
 
         int count = 0;
@@ -154,12 +180,10 @@ public sealed class HhPopulation : Population
         return count;
     }
 
-    private void UpdateScalar(int i, int baseIndex, double[] inE, double[] inI)
+    private void UpdateScalar(int i)
     {
-        double ge = _ge[i] + inE[baseIndex + i];
-        double gi = _gi[i] + inI[baseIndex + i];
-        inE[baseIndex + i] = 0;
-        inI[baseIndex + i] = 0;
+        double ge = _ge[i];
+        double gi = _gi[i];
         double v = _v[i], m = _m[i], h = _h[i], n = _n[i], dt = _dt;
         double u = v - VT;
         double am = 0.32 * (13 - u) / (Math.Exp((13 - u) / 4) - 1);
@@ -182,12 +206,11 @@ public sealed class HhPopulation : Population
         _gi[i] = gi * _pi;
     }
 
-    private void UpdateVector(int i, int baseIndex, double[] inE, double[] inI)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateVector(int i)
     {
-        Vector256<double> ge = Vector256.Create(_ge.AsSpan(i, 4)) + Vector256.Create(inE.AsSpan(baseIndex + i, 4));
-        Vector256<double> gi = Vector256.Create(_gi.AsSpan(i, 4)) + Vector256.Create(inI.AsSpan(baseIndex + i, 4));
-        inE.AsSpan(baseIndex + i, 4).Clear();
-        inI.AsSpan(baseIndex + i, 4).Clear();
+        Vector256<double> ge = Vector256.Create(_ge.AsSpan(i, 4));
+        Vector256<double> gi = Vector256.Create(_gi.AsSpan(i, 4));
         Vector256<double> v = Vector256.Create(_v.AsSpan(i, 4));
         Vector256<double> m = Vector256.Create(_m.AsSpan(i, 4));
         Vector256<double> h = Vector256.Create(_h.AsSpan(i, 4));
@@ -219,6 +242,44 @@ public sealed class HhPopulation : Population
         (ninf + (n - ninf) * Vector256.Exp(-sn * dt)).CopyTo(_n.AsSpan(i, 4));
         (ge * _pe).CopyTo(_ge.AsSpan(i, 4));
         (gi * _pi).CopyTo(_gi.AsSpan(i, 4));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void UpdateVector512(int i)
+    {
+        Vector512<double> ge = Vector512.Create(_ge.AsSpan(i, 8));
+        Vector512<double> gi = Vector512.Create(_gi.AsSpan(i, 8));
+        Vector512<double> v = Vector512.Create(_v.AsSpan(i, 8));
+        Vector512<double> m = Vector512.Create(_m.AsSpan(i, 8));
+        Vector512<double> h = Vector512.Create(_h.AsSpan(i, 8));
+        Vector512<double> n = Vector512.Create(_n.AsSpan(i, 8));
+        Vector512<double> one = Vector512<double>.One;
+        Vector512<double> dt = Vector512.Create(_dt);
+        Vector512<double> u = v - Vector512.Create(VT);
+        Vector512<double> a13 = Vector512.Create(13.0) - u;
+        Vector512<double> am = Vector512.Create(0.32) * a13 / (Vector512.Exp(a13 * 0.25) - one);
+        Vector512<double> b40 = u - Vector512.Create(40.0);
+        Vector512<double> bm = Vector512.Create(0.28) * b40 / (Vector512.Exp(b40 / 5) - one);
+        Vector512<double> ah = Vector512.Create(0.128) * Vector512.Exp((Vector512.Create(17.0) - u) / 18);
+        Vector512<double> bh = Vector512.Create(4.0) / (one + Vector512.Exp(-b40 / 5));
+        Vector512<double> a15 = Vector512.Create(15.0) - u;
+        Vector512<double> an = Vector512.Create(0.032) * a15 / (Vector512.Exp(a15 / 5) - one);
+        Vector512<double> bn = Vector512.Create(0.5) * Vector512.Exp((Vector512.Create(10.0) - u) / 40);
+        Vector512<double> gna = Vector512.Create(SodiumConductance) * m * m * m * h;
+        Vector512<double> n2 = n * n;
+        Vector512<double> gk = Vector512.Create(PotassiumConductance) * n2 * n2;
+        Vector512<double> gl = Vector512.Create(LeakConductance);
+        Vector512<double> gsum = gl + ge + gi + gna + gk;
+        Vector512<double> num = gl * LeakReversal + ge * ExcitatoryReversal + gi * InhibitoryReversal + gna * SodiumReversal + gk * PotassiumReversal;
+        Vector512<double> vinf = num / gsum;
+        (vinf + (v - vinf) * Vector512.Exp(-gsum / Capacitance * dt)).CopyTo(_v.AsSpan(i, 8));
+        Vector512<double> sm = am + bm, sh = ah + bh, sn = an + bn;
+        Vector512<double> minf = am / sm, hinf = ah / sh, ninf = an / sn;
+        (minf + (m - minf) * Vector512.Exp(-sm * dt)).CopyTo(_m.AsSpan(i, 8));
+        (hinf + (h - hinf) * Vector512.Exp(-sh * dt)).CopyTo(_h.AsSpan(i, 8));
+        (ninf + (n - ninf) * Vector512.Exp(-sn * dt)).CopyTo(_n.AsSpan(i, 8));
+        (ge * _pe).CopyTo(_ge.AsSpan(i, 8));
+        (gi * _pi).CopyTo(_gi.AsSpan(i, 8));
     }
 }
 
@@ -297,6 +358,8 @@ public sealed class CobaLifPopulation : Population
         _ => throw new ArgumentException($"{Name} has no variable '{name}'.", nameof(name)),
     };
 
+    internal override double[]? DirectInput(int receptor) => receptor == 0 ? _ge : _gi;
+
     internal override void Initialize(RandomStreams streams, double dt)
     {
         _dt = dt;
@@ -315,6 +378,7 @@ public sealed class CobaLifPopulation : Population
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override int Step(int lo, int hi, long step, Span<int> spikes)
     {
         int baseIndex = (int)((step - 1 + RingLength) % RingLength) * Size;
@@ -323,14 +387,21 @@ public sealed class CobaLifPopulation : Population
         long[] last = LastSpike;
         int refr = RefractorySteps;
         double gl = LeakConductance, c = Capacitance, dt = _dt;
+        bool ring = ReadsRing(0) || ReadsRing(1);
         int count = 0;
         for (int i = lo; i < hi; i++)
         {
             int k = baseIndex + i;
-            double ge = gev[i] + inE[k];
-            double gi = giv[i] + inI[k];
-            inE[k] = 0;
-            inI[k] = 0;
+            double ge = gev[i];
+            double gi = giv[i];
+            if (ring)
+            {
+                ge += inE[k];
+                gi += inI[k];
+                inE[k] = 0;
+                inI[k] = 0;
+            }
+
             long s = last[i];
             if (step - s >= refr)
             {

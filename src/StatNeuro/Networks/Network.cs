@@ -78,7 +78,13 @@ public sealed class Network
     public double Dt { get; }
 
     /// <summary>Synaptic events per step below which delivery stays on one thread (it gives the same sums either way).</summary>
-    public int ParallelDeliveryThreshold { get; set; } = 4096;
+    public int ParallelDeliveryThreshold { get; set; } = 50_000;
+
+    /// <summary>
+    /// Work per step (Σ neurons × <see cref="Population.CostPerNeuron"/>) below which the update stays on one thread:
+    /// small steps cost less than a thread barrier. The spikes are the same either way.
+    /// </summary>
+    public double ParallelUpdateThreshold { get; set; } = 50_000;
 
     /// <summary>Populations in order (global neuron numbering follows this order).</summary>
     public IReadOnlyList<Population> Populations => _populations;
@@ -281,6 +287,20 @@ public sealed class Network
         int maxDelay = _projections.Count == 0 ? 0 : _projections.Max(p => p.Matrix!.MaxDelay);
         foreach (Population pop in _populations)
         {
+            pop.ReceptorUsed = new bool[pop.Receptors.Count];
+            if (pop.Drive is not null)
+            {
+                pop.ReceptorUsed[pop.Drive.Receptor] = true;
+            }
+        }
+
+        foreach (Projection p in _projections)
+        {
+            p.Target.ReceptorUsed[p.Receptor] = true;
+        }
+
+        foreach (Population pop in _populations)
+        {
             pop.Allocate(maxDelay + 1, streams);
             pop.Initialize(streams, Dt);
             pop.Drive?.Prepare(Dt);
@@ -313,6 +333,8 @@ public sealed class Network
         int[] spikeCounts = new int[_populations.Count];
         int[] chunkCounts = new int[chunks.Count];
         var options1 = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        bool serialUpdate = threads == 1 || chunks.Count == 1 || _populations.Sum(p => p.Size * p.CostPerNeuron) < ParallelUpdateThreshold;
+        TimeSpan cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         for (long step = 0; step < steps; step++)
         {
@@ -322,7 +344,7 @@ public sealed class Network
             }
 
             // 1-2. Update, threshold, reset.
-            if (threads == 1 || chunks.Count == 1)
+            if (serialUpdate)
             {
                 Array.Clear(spikeCounts);
                 for (int c = 0; c < chunks.Count; c++)
@@ -372,6 +394,7 @@ public sealed class Network
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
         return new SimulationResult(
             Dt,
             (int)steps,
@@ -380,7 +403,8 @@ public sealed class Network
             spikeRecorder.Neurons(),
             counts,
             monitors.Select(m => m.ToTrace()).ToArray(),
-            seconds);
+            seconds,
+            cpuSeconds);
     }
 
     private void Deliver(long step, int[][] spikeBuffers, int[] spikeCounts, int threads, ParallelOptions options)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StatNeuro.Numerics;
 
 namespace StatNeuro.Networks;
@@ -55,10 +56,32 @@ public abstract class Population
     /// <summary>Names of the state variables a <see cref="StateMonitorSpec"/> can record.</summary>
     public abstract IReadOnlyList<string> VariableNames { get; }
 
+    /// <summary>Relative cost of one neuron-step (1 for a LIF update), used to decide when threads pay off.</summary>
+    public virtual double CostPerNeuron => Drive is null ? 1 : 8;
+
     /// <summary>True for populations that only emit spikes (inputs); they have no receptors to integrate.</summary>
     public virtual bool IsSource => false;
 
     internal double[][] Inputs { get; private set; }
+
+    /// <summary>Per receptor: true when some projection or the drive targets it (set by the network before a run).</summary>
+    internal bool[] ReceptorUsed { get; set; } = [];
+
+    /// <summary>
+    /// Per receptor: true when jumps go straight into the state variable instead of the ring buffer. That is
+    /// exact when the ring has one slot (no delays) and the variable is not clamped while refractory: Brian2 adds
+    /// the jump after the update of the spike's step, and so does the direct path.
+    /// </summary>
+    internal bool[] ReceptorDirect { get; private set; } = [];
+
+    /// <summary>The state variable that receives receptor <paramref name="receptor"/>'s jumps directly, or null if it
+    /// is clamped during the refractory period (then the ring buffer is always used).</summary>
+    /// <param name="receptor">Receptor index.</param>
+    /// <returns>The state array or null.</returns>
+    internal virtual double[]? DirectInput(int receptor) => null;
+
+    /// <summary>True when the kernel must read receptor <paramref name="r"/>'s ring buffer.</summary>
+    internal bool ReadsRing(int r) => r < ReceptorUsed.Length && ReceptorUsed[r] && !ReceptorDirect[r];
 
     internal int RingLength { get; private set; }
 
@@ -118,6 +141,17 @@ public abstract class Population
             Inputs[r] = new double[checked(ringLength * Size)];
         }
 
+        ReceptorDirect = new bool[_receptors.Length];
+        if (ReceptorUsed.Length != _receptors.Length)
+        {
+            ReceptorUsed = Enumerable.Repeat(true, _receptors.Length).ToArray();
+        }
+
+        for (int r = 0; r < _receptors.Length; r++)
+        {
+            ReceptorDirect[r] = ringLength == 1 && DirectInput(r) is not null && (Drive is null || Drive.Receptor != r);
+        }
+
         LastSpike = new long[Size];
         Array.Fill(LastSpike, long.MinValue / 2);
         if (Drive is not null)
@@ -131,6 +165,7 @@ public abstract class Population
     }
 
     /// <summary>Adds the external drive of step n − 1 into ring slot n − 1 for neurons [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void ApplyDrive(int lo, int hi, long step)
     {
         if (Drive is null || step == 0)
@@ -143,13 +178,10 @@ public abstract class Population
         int baseIndex = slot * Size;
         RandomGenerator[] rng = DriveRandom;
         BinomialDrive d = Drive;
+        double w = d.Weight;
         for (int i = lo; i < hi; i++)
         {
-            int k = d.Sample(ref rng[i]);
-            if (k != 0)
-            {
-                buffer[baseIndex + i] += k * d.Weight;
-            }
+            buffer[baseIndex + i] += d.Sample(ref rng[i]) * w;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StatNeuro.Numerics;
 using StatNeuro.Plasticity;
 
@@ -118,12 +119,19 @@ public sealed class Projection
     }
 
     /// <summary>Scatters the spikes of step <paramref name="step"/> into the ring buffer for targets in [lo, hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Deliver(ReadOnlySpan<int> spikes, long step, int lo, int hi)
     {
         SynapseMatrix m = Matrix!;
         int n = Target.Size, ring = Target.RingLength;
-        double[] buffer = Target.Inputs[Receptor];
-        bool full = lo == 0 && hi == n;
+        bool direct = Target.ReceptorDirect[Receptor];
+        double[] buffer = direct ? Target.DirectInput(Receptor)! : Target.Inputs[Receptor];
+        if (direct)
+        {
+            n = 0;
+        }
+
+        bool full = lo == 0 && hi == Target.Size;
         int[] rowStart = m.RowStart;
         foreach (int s in spikes)
         {
@@ -144,6 +152,7 @@ public sealed class Projection
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DeliverRange(SynapseMatrix m, double[] buffer, int slotBase, int a, int b, bool full, int lo, int hi)
     {
         int[] targets = m.Targets;
@@ -206,8 +215,9 @@ public sealed class Projection
 
         List<int> arriving = _pending[(int)((step + 1) % (d + 1))];
         int n = Target.Size;
-        double[] buffer = Target.Inputs[Receptor];
-        int slotBase = (int)(step % Target.RingLength) * n;
+        bool direct = Target.ReceptorDirect[Receptor];
+        double[] buffer = direct ? Target.DirectInput(Receptor)! : Target.Inputs[Receptor];
+        int slotBase = direct ? 0 : (int)(step % Target.RingLength) * n;
         foreach (int s in arriving)
         {
             double x = _preTrace[s] * Math.Exp(-(step - _preLast[s]) * dt / rule.TauPlus);

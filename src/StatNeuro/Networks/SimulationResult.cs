@@ -23,7 +23,7 @@ public sealed class SimulationResult
     private readonly int[] _neurons;
     private readonly int[][] _counts;
 
-    internal SimulationResult(double dt, int stepCount, PopulationInfo[] populations, int[] steps, int[] neurons, int[][] counts, StateTrace[] traces, double runSeconds)
+    internal SimulationResult(double dt, int stepCount, PopulationInfo[] populations, int[] steps, int[] neurons, int[][] counts, StateTrace[] traces, double runSeconds, double runCpuSeconds)
     {
         Dt = dt;
         StepCount = stepCount;
@@ -33,6 +33,7 @@ public sealed class SimulationResult
         _counts = counts;
         States = traces;
         RunSeconds = runSeconds;
+        RunCpuSeconds = runCpuSeconds;
     }
 
     /// <summary>Step (ms).</summary>
@@ -64,6 +65,9 @@ public sealed class SimulationResult
 
     /// <summary>Wall seconds of the simulation loop.</summary>
     public double RunSeconds { get; }
+
+    /// <summary>CPU seconds of the process (all threads) during the simulation loop.</summary>
+    public double RunCpuSeconds { get; }
 
     /// <summary>Spike count of population <paramref name="population"/> in every step (always recorded).</summary>
     /// <param name="population">Population index.</param>

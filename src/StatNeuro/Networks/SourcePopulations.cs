@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StatNeuro.Numerics;
 
 namespace StatNeuro.Networks;
@@ -47,6 +48,7 @@ public sealed class SpikeSourcePopulation : Population
         _cursor = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override int Step(int lo, int hi, long step, Span<int> spikes)
     {
         // Sources are stepped as one chunk (lo = 0, hi = Size).
@@ -114,6 +116,7 @@ public sealed class PoissonSourcePopulation : Population
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal override int Step(int lo, int hi, long step, Span<int> spikes)
     {
         int count = 0;

@@ -7,6 +7,7 @@ public class EngineTests
     private static int[][] Spikes(Network net, int threads, double ms, ulong seed)
     {
         net.ParallelDeliveryThreshold = 0;
+        net.ParallelUpdateThreshold = 0;
         net.Build(seed, threads);
         SimulationResult r = net.Run(ms, new RunOptions { Seed = seed, Threads = threads });
         return [r.SpikeSteps.ToArray(), r.SpikeNeurons.ToArray()];
