@@ -9,5 +9,8 @@ internal static class CommandRegistry
     public static IEnumerable<Command> Create(CliContext cli)
     {
         yield return ReproduceCommand.Create(cli);
+        yield return IsingCommand.Create(cli);
+        yield return InferCommand.Create(cli);
+        yield return EvaluateCommand.Create(cli);
     }
 }
