@@ -5,5 +5,6 @@ internal static class ReproduceSections
 {
     public static IReadOnlyList<IReproduceSection> All() =>
     [
+        new InferenceSection(),
     ];
 }
