@@ -22,7 +22,7 @@ public sealed record BoltzmannLearningSettings
     public int MaxIterations { get; init; } = 300;
 
     /// <summary>Step size η of the diagonally preconditioned ascent θ ← θ + η g / (1 − ⟨φ⟩²).</summary>
-    public double LearningRate { get; init; } = 0.4;
+    public double LearningRate { get; init; } = 0.05;
 
     /// <summary>Stop when the mean squared moment error in units of the data's sampling error is below this (χ² per observable).</summary>
     public double TargetChiSquare { get; init; } = 1.0;
