@@ -12,6 +12,9 @@ internal static class CommandRegistry
         yield return SimulateCommand.Create(cli);
         yield return MeanFieldCommand.Create(cli);
         yield return RnnCommand.Create(cli);
+        yield return IsingCommand.Create(cli);
+        yield return InferCommand.Create(cli);
+        yield return EvaluateCommand.Create(cli);
         yield return ReproduceCommand.Create(cli);
     }
 }

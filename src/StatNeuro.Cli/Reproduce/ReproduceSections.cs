@@ -9,5 +9,6 @@ internal static class ReproduceSections
         new MeanFieldSection(),
         new EdgeOfChaosSection(),
         new NetworksSection(),
+        new InferenceSection(),
     ];
 }

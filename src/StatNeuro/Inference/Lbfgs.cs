@@ -89,7 +89,7 @@ internal static class Lbfgs
 
             double step = 1, fNew = 0;
             bool accepted = false;
-            for (int ls = 0; ls < 40; ls++)
+            for (int ls = 0; ls < 25; ls++)
             {
                 for (int k = 0; k < n; k++)
                 {

@@ -11,8 +11,8 @@ public sealed record PseudoLikelihoodSettings
     public double L2 { get; init; } = 1e-5;
 
     /// <summary>Stop when the gradient norm of the per-sample objective is below this (the single-precision local
-    /// fields put a floor near 1e-6; statistical errors of J are ~1/√M, far larger).</summary>
-    public double GradientTolerance { get; init; } = 1e-5;
+    /// fields put a round-off floor near 1e-5; statistical errors of J are ~1/√M, far larger).</summary>
+    public double GradientTolerance { get; init; } = 1e-4;
 
     /// <summary>Iteration limit of L-BFGS.</summary>
     public int MaxIterations { get; init; } = 500;

@@ -140,6 +140,7 @@ public sealed class MarkovChains
     private readonly sbyte[] _states;
     private readonly float[] _fields;
     private readonly RandomGenerator[] _rngs;
+    private readonly int[] _sweepsSinceRefresh;
     private float[] _couplings;
     private float[] _h;
 
@@ -157,6 +158,7 @@ public sealed class MarkovChains
         _states = new sbyte[chains * _n];
         _fields = new float[chains * _stride];
         _rngs = new RandomGenerator[chains];
+        _sweepsSinceRefresh = new int[chains];
         var streams = new RandomStreams(seed);
         for (int c = 0; c < chains; c++)
         {
@@ -237,7 +239,7 @@ public sealed class MarkovChains
         int done = 0;
         while (done < sweeps)
         {
-            int block = Math.Min(RefreshEvery, sweeps - done);
+            int block = Math.Min(RefreshEvery - _sweepsSinceRefresh[chain], sweeps - done);
             if (kind == SamplerKind.Metropolis)
             {
                 Kernel<MetropolisRule>(_n, _stride, _couplings, _states.AsSpan(chain * _n, _n), _fields.AsSpan(chain * _stride, _stride), ref _rngs[chain], block);
@@ -247,8 +249,14 @@ public sealed class MarkovChains
                 Kernel<HeatBathRule>(_n, _stride, _couplings, _states.AsSpan(chain * _n, _n), _fields.AsSpan(chain * _stride, _stride), ref _rngs[chain], block);
             }
 
-            // Recompute the float local fields from scratch so rounding never accumulates.
-            RefreshFields(chain);
+            // Every 256 sweeps the float local fields are recomputed from scratch so rounding never accumulates.
+            _sweepsSinceRefresh[chain] += block;
+            if (_sweepsSinceRefresh[chain] >= RefreshEvery)
+            {
+                RefreshFields(chain);
+                _sweepsSinceRefresh[chain] = 0;
+            }
+
             done += block;
         }
     }

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using StatNeuro.Cli.Infrastructure;
+using StatNeuro.Data;
+using StatNeuro.Inference;
+using StatNeuro.Ising;
+
+namespace StatNeuro.Cli.Commands;
+
+/// <summary>
+/// <c>statneuro infer</c>: the group of model-fitting commands. Each subcommand lives in its own class with a
+/// <c>Create(CliContext)</c> method and is added here with one line (e.g. <c>InferKineticCommand.Create(cli)</c>).
+/// </summary>
+internal static class InferCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("infer", "Fit models to binary rasters.");
+        command.Subcommands.Add(InferIsingCommand.Create(cli));
+        return command;
+    }
+}
+
+/// <summary><c>statneuro infer ising --data F --method exact|bm|plm|nmf|tap|ip|sm --out DIR</c>.</summary>
+internal static class InferIsingCommand
+{
+    private static readonly string[] s_methods = ["exact", "bm", "plm", "nmf", "tap", "ip", "sm"];
+
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("ising", "Fit an equilibrium pairwise Ising model (±1 spins) to a binary raster; writes h.csv, J.csv, model.json.");
+        var common = new CommonOptions("ising-model");
+        var raster = new RasterOptions();
+        var method = new Option<string>("--method") { Description = "exact (N <= 25), bm (Boltzmann learning), plm, nmf, tap, ip, sm.", DefaultValueFactory = _ => "plm" };
+        var l2 = new Option<double>("--l2") { Description = "L2 penalty on J (per sample); default 1e-5 for plm, 0 otherwise.", DefaultValueFactory = _ => double.NaN };
+        var tolerance = new Option<double>("--tolerance") { Description = "Gradient-norm tolerance (exact: 1e-8, plm: 1e-4).", DefaultValueFactory = _ => double.NaN };
+        var maxIter = new Option<int>("--max-iterations") { Description = "Iteration limit (default per method)." };
+        var split = new Option<string>("--test") { Description = "Held-out data: none, odd-repeats (needs --segment-length), last-block.", DefaultValueFactory = _ => "none" };
+        command.Options.Add(method);
+        command.Options.Add(l2);
+        command.Options.Add(tolerance);
+        command.Options.Add(maxIter);
+        command.Options.Add(split);
+        raster.AddTo(command);
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "infer ising", run =>
+        {
+            string m = (parse.GetValue(method) ?? "plm").ToLowerInvariant();
+            if (!s_methods.Contains(m))
+            {
+                throw new CliUsageException($"--method '{m}': choose one of {string.Join(", ", s_methods)}.");
+            }
+
+            double l2Value = parse.GetValue(l2);
+            if (!double.IsNaN(l2Value) && (l2Value < 0 || !double.IsFinite(l2Value)))
+            {
+                throw new CliUsageException($"--l2 {l2Value}: must be a finite number >= 0.");
+            }
+
+            double tol = parse.GetValue(tolerance);
+            if (!double.IsNaN(tol) && !(tol > 0))
+            {
+                throw new CliUsageException($"--tolerance {tol}: must be > 0.");
+            }
+
+            int iterations = parse.GetValue(maxIter);
+            if (iterations < 0)
+            {
+                throw new CliUsageException($"--max-iterations {iterations}: must be >= 0.");
+            }
+
+            string testMode = parse.GetValue(split) ?? "none";
+            SpinRaster data = raster.Load(parse);
+            SpinRaster train = data;
+            SpinRaster? test = null;
+            switch (testMode)
+            {
+                case "none":
+                    break;
+                case "odd-repeats":
+                    if (data.SegmentCount < 2)
+                    {
+                        throw new CliUsageException("--test odd-repeats needs at least two repeats: set --segment-length.");
+                    }
+
+                    (train, test) = data.SplitByRepeat();
+                    break;
+                case "last-block":
+                    (train, test) = data.SplitByBlock(5, 4);
+                    break;
+                default:
+                    throw new CliUsageException($"--test '{testMode}': use none, odd-repeats or last-block.");
+            }
+
+            int n = data.NeuronCount;
+            if (m == "exact" && n > ExactEnumeration.MaxSize)
+            {
+                throw new CliUsageException($"--method exact: N = {n} is too large for exact enumeration (at most {ExactEnumeration.MaxSize}); use plm or bm, or pick fewer cells with --neurons.");
+            }
+
+            run.Progress($"fitting {m} to {train.TimeBins} samples x {n} neurons ...");
+            FitResult<IsingModel> fit = m switch
+            {
+                "exact" => ExactMaximumLikelihood.Fit(train, new ExactLikelihoodSettings
+                {
+                    L2 = double.IsNaN(l2Value) ? 0 : l2Value,
+                    GradientTolerance = double.IsNaN(tol) ? 1e-8 : tol,
+                    MaxIterations = iterations > 0 ? iterations : 2000,
+                }),
+                "plm" => PseudoLikelihood.Fit(train, new PseudoLikelihoodSettings
+                {
+                    L2 = double.IsNaN(l2Value) ? 1e-5 : l2Value,
+                    GradientTolerance = double.IsNaN(tol) ? 1e-4 : tol,
+                    MaxIterations = iterations > 0 ? iterations : 500,
+                    MaxThreads = run.Threads,
+                }),
+                "bm" => BoltzmannLearning.Fit(train, new BoltzmannLearningSettings
+                {
+                    L2 = double.IsNaN(l2Value) ? 0 : l2Value,
+                    MaxIterations = iterations > 0 ? iterations : 300,
+                }, run.Seed, progress: (i, chi2) => run.Progress($"  iteration {i}: chi2/observable {chi2:G4}")),
+                "nmf" => MeanFieldInversion.Fit(train, MeanFieldMethod.NaiveMeanField),
+                "tap" => MeanFieldInversion.Fit(train, MeanFieldMethod.Tap),
+                "ip" => MeanFieldInversion.Fit(train, MeanFieldMethod.IndependentPair),
+                _ => MeanFieldInversion.Fit(train, MeanFieldMethod.SessakMonasson),
+            };
+
+            var fitInfo = new JsonObject
+            {
+                ["method"] = m,
+                ["converged"] = fit.Converged,
+                ["iterations"] = fit.Iterations,
+                ["training_samples"] = train.TimeBins,
+            };
+            foreach (KeyValuePair<string, double> kv in fit.Notes)
+            {
+                fitInfo[kv.Key] = Summary.ToNode(kv.Value);
+            }
+
+            ModelFolder.Write(run.PathFor, fit.Model, fitInfo);
+            Tables.WriteCsv(run.PathFor("trace.csv"), ["iteration", "objective", "gradient_norm", "seconds"],
+                [fit.Trace.Select(t => (double)t.Iteration).ToList(), fit.Trace.Select(t => t.Objective).ToList(), fit.Trace.Select(t => t.GradientNorm).ToList(), fit.Trace.Select(t => t.Seconds).ToList()]);
+
+            run.Summary["data"] = parse.GetValue(raster.Data);
+            run.Summary["method"] = m;
+            run.Summary["n"] = n;
+            run.Summary["samples"] = train.TimeBins;
+            run.Summary["converged"] = fit.Converged;
+            run.Summary["iterations"] = fit.Iterations;
+            foreach (KeyValuePair<string, double> kv in fit.Notes)
+            {
+                run.Summary[kv.Key] = kv.Value;
+            }
+
+            if (n <= 22)
+            {
+                double logZ = ExactEnumeration.Compute(fit.Model).LogPartition;
+                run.Summary["log_partition"] = logZ;
+                run.Summary["log_likelihood"] = ModelEvaluation.LogLikelihood(fit.Model, logZ, train);
+                run.Summary["independent_log_likelihood"] = ModelEvaluation.IndependentLogLikelihood(train.Means(), train.TimeBins, train);
+                if (test is not null)
+                {
+                    run.Summary["test_log_likelihood"] = ModelEvaluation.LogLikelihood(fit.Model, logZ, test);
+                    run.Summary["test_independent_log_likelihood"] = ModelEvaluation.IndependentLogLikelihood(train.Means(), train.TimeBins, test);
+                }
+            }
+
+            run.Say($"{m}: N = {n}, M = {train.TimeBins}, converged = {fit.Converged} after {fit.Iterations} iterations.");
+        }));
+        return command;
+    }
+}

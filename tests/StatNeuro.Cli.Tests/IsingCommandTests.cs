@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+
+namespace StatNeuro.Cli.Tests;
+
+public sealed class IsingCommandTests
+{
+    private static JsonObject ReadSummary(string folder) => JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!.AsObject();
+
+    private static string WriteText(string name, string text)
+    {
+        string dir = CliRunner.TempFolder("raster");
+        Directory.CreateDirectory(dir);
+        string p = Path.Combine(dir, name);
+        File.WriteAllText(p, text);
+        return p;
+    }
+
+    [Fact]
+    public void SampleThenInferExact_RoundTrip_WritesModelFolderAndConverges()
+    {
+        string samples = CliRunner.TempFolder("samples");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--size", "6", "--beta", "0.8", "--exact", "--samples", "20000", "--out", samples, "--quiet");
+        Assert.True(code == 0, err);
+        string model = CliRunner.TempFolder("model");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(samples, "samples.npy"), "--method", "exact", "--out", model, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject s = ReadSummary(model);
+        Assert.True(s["converged"]!.GetValue<bool>());
+        Assert.True(s["gradient_norm"]!.GetValue<double>() <= 1e-8);
+        // The ML model is at least as likely on its training data as the independent model (it contains it).
+        Assert.True(s["log_likelihood"]!.GetValue<double>() >= s["independent_log_likelihood"]!.GetValue<double>());
+        string[] jRows = File.ReadAllLines(Path.Combine(model, "J.csv"));
+        Assert.Equal(6, jRows.Length);
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(model, "h.csv")).Length);
+        Assert.Equal("0", jRows[2].Split(',')[2]);
+        Assert.True(File.Exists(Path.Combine(model, "model.json")));
+
+        string eval = CliRunner.TempFolder("eval");
+        (code, _, err) = CliRunner.Run("evaluate", "--data", Path.Combine(samples, "samples.npy"), "--model", model, "--mc-samples", "2000", "--out", eval, "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Equal(s["log_likelihood"]!.GetValue<double>(), ReadSummary(eval)["log_likelihood"]!.GetValue<double>(), 1e-9);
+    }
+
+    [Theory]
+    [InlineData("plm")]
+    [InlineData("nmf")]
+    [InlineData("tap")]
+    [InlineData("sm")]
+    [InlineData("ip")]
+    public void InferMethods_TextRaster_WriteSymmetricJ(string method)
+    {
+        string data = WriteText("r.txt", "# t x n\n0 1 0\n1 1 0\n0 0 1\n1 0 1\n1 1 1\n0 0 0\n0 1 1\n1 0 0\n1 1 0\n");
+        string model = CliRunner.TempFolder("m");
+        (int code, _, string err) = CliRunner.Run("infer", "ising", "--data", data, "--method", method, "--out", model, "--quiet");
+        Assert.True(code == 0, err);
+        string[][] j = File.ReadAllLines(Path.Combine(model, "J.csv")).Select(l => l.Split(',')).ToArray();
+        Assert.Equal(j[0][1], j[1][0]);
+        Assert.Equal("0", j[1][1]);
+    }
+
+    [Theory]
+    [InlineData("0 1\n1\n", "same number of columns")]
+    [InlineData("0 1\n1 2\n", "not 0, 1 or -1")]
+    [InlineData("", "no data rows")]
+    [InlineData("0 1\n0 0\n0 1\n", "never changes state")]
+    public void Infer_BadData_ExitsTwoWithOneLineAndNoOutput(string text, string message)
+    {
+        string data = WriteText("bad.txt", text);
+        string model = CliRunner.TempFolder("bad");
+        (int code, _, string err) = CliRunner.Run("infer", "ising", "--data", data, "--method", "plm", "--out", model);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(model));
+    }
+
+    [Fact]
+    public void Infer_ExactTooLarge_ExitsTwo()
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int t = 0; t < 4; t++)
+        {
+            sb.AppendLine(string.Join(' ', Enumerable.Range(0, 30).Select(i => (i + t) % 2)));
+        }
+
+        string data = WriteText("wide.txt", sb.ToString());
+        string model = CliRunner.TempFolder("wide");
+        (int code, _, string err) = CliRunner.Run("infer", "ising", "--data", data, "--method", "exact", "--out", model);
+        Assert.Equal(2, code);
+        Assert.Contains("too large for exact enumeration", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(model));
+    }
+
+    [Fact]
+    public void Infer_MatWithoutMatrixAndUnknownMethod_ExitTwo()
+    {
+        string mat = WriteText("empty.mat", new string('\0', 126) + "IM");
+        (int code, _, string err) = CliRunner.Run("infer", "ising", "--data", mat, "--out", CliRunner.TempFolder("mat"));
+        Assert.Equal(2, code);
+        Assert.Contains("no numeric 2-D matrix", err, StringComparison.Ordinal);
+        string data = WriteText("ok.txt", "0 1\n1 0\n1 1\n");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", data, "--method", "magic", "--out", CliRunner.TempFolder("magic"));
+        Assert.Equal(2, code);
+        Assert.Contains("--method", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sample_Metropolis_ReportsDiagnostics()
+    {
+        string outDir = CliRunner.TempFolder("mc");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--size", "12", "--samples", "500", "--chains", "4", "--burn-in", "50", "--out", outDir, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject s = ReadSummary(outDir);
+        Assert.Equal(2000, s["samples"]!.GetValue<int>());
+        Assert.InRange(s["energy_r_hat"]!.GetValue<double>(), 0.95, 1.1);
+        Assert.True(File.Exists(Path.Combine(outDir, "samples.npy")));
+        Assert.True(File.Exists(Path.Combine(outDir, "model", "J.csv")));
+    }
+
+    [Fact]
+    public void Evaluate_MissingModel_ExitsTwo()
+    {
+        string data = WriteText("ok.txt", "0 1\n1 0\n1 1\n");
+        (int code, _, string err) = CliRunner.Run("evaluate", "--data", data, "--model", "/nonexistent/model", "--out", CliRunner.TempFolder("ev"));
+        Assert.Equal(2, code);
+        Assert.Contains("h.csv", err, StringComparison.Ordinal);
+    }
+}
