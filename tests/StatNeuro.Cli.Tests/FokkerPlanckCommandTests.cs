@@ -56,3 +56,38 @@ public class FokkerPlanckCommandTests
         Assert.False(Directory.Exists(dir));
     }
 }
+
+public class TransferCommandTests
+{
+    [Fact]
+    public void Transfer_GoodRun_ZeroFrequencyEqualsSiegertDerivative()
+    {
+        string dir = CliRunner.TempFolder("mf-transfer");
+        var (code, _, err) = CliRunner.Run("meanfield", "transfer", "--mu", "15", "--sigma", "5", "--points", "5", "--cells", "1000", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        JsonElement root = doc.RootElement;
+
+        // chi(0) = dnu/dmu of the 1000-cell stationary rate: second order, 1e-3 relative to Siegert's analytic value.
+        double chi0 = root.GetProperty("chi0_hz_per_mv").GetDouble();
+        double siegert = root.GetProperty("siegert_dnu_dmu").GetDouble();
+        Assert.True(Math.Abs((chi0 / siegert) - 1) < 1e-3, $"{chi0} vs {siegert}");
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(dir, "transfer.csv")).Length);
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    [InlineData("--sigma", "0")]
+    [InlineData("--f-max", "0.05")]
+    [InlineData("--points", "1")]
+    [InlineData("--cells", "999")]
+    public void Transfer_BadInput_ExitsTwoWithoutOutput(string option, string value)
+    {
+        string dir = CliRunner.TempFolder("mf-transfer-bad");
+        string[] args = option == "--sigma" ? ["meanfield", "transfer", "--mu", "15", option, value, "--out", dir] : ["meanfield", "transfer", "--mu", "15", "--sigma", "5", option, value, "--out", dir];
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+}

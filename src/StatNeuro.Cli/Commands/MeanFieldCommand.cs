@@ -20,6 +20,80 @@ internal static class MeanFieldCommand
         command.Subcommands.Add(ActivationCommand(cli));
         command.Subcommands.Add(PerceptronCommand(cli));
         command.Subcommands.Add(FokkerPlanckCommand(cli));
+        command.Subcommands.Add(TransferCommand(cli));
+        return command;
+    }
+
+    private static Command TransferCommand(CliContext cli)
+    {
+        var command = new Command("transfer", "Linear response chi(f) = nu1/mu1 of the LIF population rate to a modulation of mu (finite-volume FP operator, refractory phase included).");
+        var mu = new Option<double>("--mu") { Description = "Mean input mu (mV above rest).", Required = true };
+        var sigma = new Option<double>("--sigma") { Description = "Noise amplitude sigma (mV, > 0).", Required = true };
+        var fMin = Number("--f-min", "Lowest frequency (Hz, > 0).", 0.1);
+        var fMax = Number("--f-max", "Highest frequency (Hz, > f-min).", 1000);
+        var points = new Option<int>("--points") { Description = "Log-spaced frequencies (2..10000).", DefaultValueFactory = _ => 61 };
+        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [-30, theta] mV (V_r on an interface).", DefaultValueFactory = _ => 2000 };
+        command.Options.Add(mu);
+        command.Options.Add(sigma);
+        command.Options.Add(fMin);
+        command.Options.Add(fMax);
+        command.Options.Add(points);
+        command.Options.Add(cells);
+        var (tau, theta, reset, tref) = NeuronOptions(command);
+        var common = new CommonOptions("meanfield-transfer");
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "meanfield transfer", run =>
+        {
+            double muMv = OptionParsing.RequireFinite(parse.GetValue(mu), "--mu");
+            double sigmaMv = OptionParsing.RequirePositive(parse.GetValue(sigma), "--sigma");
+            double low = OptionParsing.RequirePositive(parse.GetValue(fMin), "--f-min");
+            double high = OptionParsing.RequirePositive(parse.GetValue(fMax), "--f-max");
+            int count = parse.GetValue(points);
+            int n = parse.GetValue(cells);
+            DiffusionLifParameters neuron = Neuron(parse, tau, theta, reset, tref);
+            if (!(high > low))
+            {
+                throw new CliUsageException($"--f-max {high.ToString(CultureInfo.InvariantCulture)} must be above --f-min {low.ToString(CultureInfo.InvariantCulture)} (empty range).");
+            }
+
+            if (count < 2 || count > 10000)
+            {
+                throw new CliUsageException($"--points {count}: must be between 2 and 10000.");
+            }
+
+            double position = (neuron.ResetMv + 30) / ((neuron.ThresholdMv + 30) / n);
+            if (!(neuron.ResetMv > -30) || n < 8 || n > 1_000_000 || Math.Abs(position - Math.Round(position)) > 1e-9 || Math.Round(position) > n - 2)
+            {
+                throw new CliUsageException($"--cells {n}: the reset must fall on a cell interface of [-30, theta] mV (8..1e6 cells; e.g. a multiple of 5 for the defaults).");
+            }
+
+            var f = new List<double>();
+            var amplitude = new List<double>();
+            var phase = new List<double>();
+            var re = new List<double>();
+            var im = new List<double>();
+            for (int k = 0; k < count; k++)
+            {
+                double x = low * Math.Pow(high / low, k / (count - 1.0));
+                System.Numerics.Complex chi = FokkerPlanckTransfer.MuResponse(muMv, sigmaMv, neuron, x, n);
+                f.Add(x);
+                amplitude.Add(chi.Magnitude);
+                phase.Add(chi.Phase);
+                re.Add(chi.Real);
+                im.Add(chi.Imaginary);
+            }
+
+            Tables.WriteCsv(run.PathFor("transfer.csv"), ["f_hz", "amplitude_hz_per_mv", "phase_rad", "re_hz_per_mv", "im_hz_per_mv"], [f, amplitude, phase, re, im]);
+            FigureWriter.Save(new FigureSpec { Title = string.Create(CultureInfo.InvariantCulture, $"Rate response to mu modulation, mu {muMv} mV, sigma {sigmaMv} mV"), XLabel = "f (Hz)", YLabel = "|chi| (Hz/mV)", LogX = true, LogY = true, Series = [new Series("|nu1/mu1|", f, amplitude)] }, SaveTarget(run.PathFor, "transfer"));
+            double zero = FokkerPlanckTransfer.MuResponse(muMv, sigmaMv, neuron, 0, n).Real;
+            run.Summary["mu_mv"] = muMv;
+            run.Summary["sigma_mv"] = sigmaMv;
+            run.Summary["chi0_hz_per_mv"] = zero;
+            run.Summary["siegert_dnu_dmu"] = Siegert.Evaluate(muMv, sigmaMv, neuron).DRateDMu;
+            run.Summary["amplitude_at_f_max"] = amplitude[^1];
+            run.Summary["phase_at_f_max"] = phase[^1];
+            run.Say(string.Create(CultureInfo.InvariantCulture, $"chi(0) = {zero:G8} Hz/mV (Siegert dnu/dmu {Siegert.Evaluate(muMv, sigmaMv, neuron).DRateDMu:G8}); |chi({high} Hz)| = {amplitude[^1]:G6}, phase {phase[^1]:F4} rad"));
+        }));
         return command;
     }
 
