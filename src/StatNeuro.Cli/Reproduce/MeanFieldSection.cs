@@ -18,6 +18,7 @@ internal sealed class MeanFieldSection : IReproduceSection
         BrunelPart(context);
         FokkerPlanckPart(context);
         StepResponsePart(context);
+        TransferPart(context);
         ActivationPart(context);
     }
 
@@ -56,6 +57,30 @@ internal sealed class MeanFieldSection : IReproduceSection
             new FigureSpec { Title = "FV stationary rate error vs cells", XLabel = "cells", YLabel = "relative error", LogX = true, LogY = true, Series = [new Series("mu 15, sigma 5", cells, err15, Markers: true), new Series("mu 25, sigma 2", cells, err25, Markers: true)] },
             "fokker_planck_convergence",
             "Second-order convergence of the Scharfetter–Gummel stationary rate to the Siegert rate.");
+    }
+
+    private static void TransferPart(SectionContext context)
+    {
+        context.Progress("Transfer function chi(f) from the FV operator");
+        var neuron = new DiffusionLifParameters();
+        var f = new List<double>();
+        var amplitude = new List<double>();
+        var phase = new List<double>();
+        for (int k = 0; k <= 40; k++)
+        {
+            double x = 0.1 * Math.Pow(10, k / 10.0);
+            System.Numerics.Complex chi = FokkerPlanckTransfer.MuResponse(15, 5, neuron, x, 2000);
+            f.Add(x);
+            amplitude.Add(chi.Magnitude);
+            phase.Add(chi.Phase);
+        }
+
+        context.Table("transfer_mu15_sigma5.csv", "Rate response chi(f) = nu1/mu1 at mu 15 mV, sigma 5 mV (2000 cells)", ["f_hz", "amplitude_hz_per_mv", "phase_rad"], [f, amplitude, phase], 10);
+        context.Figure(
+            new FigureSpec { Title = "LIF rate response to mu modulation (mu 15, sigma 5)", XLabel = "f (Hz)", YLabel = "|chi| (Hz/mV)", LogX = true, LogY = true, Series = [new Series("|nu1/mu1|", f, amplitude)] },
+            "transfer",
+            "Amplitude of the linear response of the population rate to a modulation of mu, from the finite-volume operator (refractory phase included).");
+        context.Number("transfer_chi0_hz_per_mv", FokkerPlanckTransfer.MuResponse(15, 5, neuron, 0, 2000).Real);
     }
 
     private static void StepResponsePart(SectionContext context)
