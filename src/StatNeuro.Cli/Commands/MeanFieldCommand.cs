@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using StatNeuro.Cli.Infrastructure;
@@ -18,6 +19,258 @@ internal static class MeanFieldCommand
         command.Subcommands.Add(BrunelCommand(cli));
         command.Subcommands.Add(ActivationCommand(cli));
         command.Subcommands.Add(PerceptronCommand(cli));
+        command.Subcommands.Add(FokkerPlanckCommand(cli));
+        command.Subcommands.Add(TransferCommand(cli));
+        return command;
+    }
+
+    private static Command TransferCommand(CliContext cli)
+    {
+        var command = new Command("transfer", "Linear response chi(f) = nu1/mu1 of the LIF population rate to a modulation of mu (finite-volume FP operator, refractory phase included).");
+        var mu = new Option<double>("--mu") { Description = "Mean input mu (mV above rest).", Required = true };
+        var sigma = new Option<double>("--sigma") { Description = "Noise amplitude sigma (mV, > 0).", Required = true };
+        var fMin = Number("--f-min", "Lowest frequency (Hz, > 0).", 0.1);
+        var fMax = Number("--f-max", "Highest frequency (Hz, > f-min).", 1000);
+        var points = new Option<int>("--points") { Description = "Log-spaced frequencies (2..10000).", DefaultValueFactory = _ => 61 };
+        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [-30, theta] mV (V_r on an interface).", DefaultValueFactory = _ => 2000 };
+        command.Options.Add(mu);
+        command.Options.Add(sigma);
+        command.Options.Add(fMin);
+        command.Options.Add(fMax);
+        command.Options.Add(points);
+        command.Options.Add(cells);
+        var (tau, theta, reset, tref) = NeuronOptions(command);
+        var common = new CommonOptions("meanfield-transfer");
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "meanfield transfer", run =>
+        {
+            double muMv = OptionParsing.RequireFinite(parse.GetValue(mu), "--mu");
+            double sigmaMv = OptionParsing.RequirePositive(parse.GetValue(sigma), "--sigma");
+            double low = OptionParsing.RequirePositive(parse.GetValue(fMin), "--f-min");
+            double high = OptionParsing.RequirePositive(parse.GetValue(fMax), "--f-max");
+            int count = parse.GetValue(points);
+            int n = parse.GetValue(cells);
+            DiffusionLifParameters neuron = Neuron(parse, tau, theta, reset, tref);
+            if (!(high > low))
+            {
+                throw new CliUsageException($"--f-max {high.ToString(CultureInfo.InvariantCulture)} must be above --f-min {low.ToString(CultureInfo.InvariantCulture)} (empty range).");
+            }
+
+            if (count < 2 || count > 10000)
+            {
+                throw new CliUsageException($"--points {count}: must be between 2 and 10000.");
+            }
+
+            double position = (neuron.ResetMv + 30) / ((neuron.ThresholdMv + 30) / n);
+            if (!(neuron.ResetMv > -30) || n < 8 || n > 1_000_000 || Math.Abs(position - Math.Round(position)) > 1e-9 || Math.Round(position) > n - 2)
+            {
+                throw new CliUsageException($"--cells {n}: the reset must fall on a cell interface of [-30, theta] mV (8..1e6 cells; e.g. a multiple of 5 for the defaults).");
+            }
+
+            var f = new List<double>();
+            var amplitude = new List<double>();
+            var phase = new List<double>();
+            var re = new List<double>();
+            var im = new List<double>();
+            for (int k = 0; k < count; k++)
+            {
+                double x = low * Math.Pow(high / low, k / (count - 1.0));
+                System.Numerics.Complex chi = FokkerPlanckTransfer.MuResponse(muMv, sigmaMv, neuron, x, n);
+                f.Add(x);
+                amplitude.Add(chi.Magnitude);
+                phase.Add(chi.Phase);
+                re.Add(chi.Real);
+                im.Add(chi.Imaginary);
+            }
+
+            Tables.WriteCsv(run.PathFor("transfer.csv"), ["f_hz", "amplitude_hz_per_mv", "phase_rad", "re_hz_per_mv", "im_hz_per_mv"], [f, amplitude, phase, re, im]);
+            FigureWriter.Save(new FigureSpec { Title = string.Create(CultureInfo.InvariantCulture, $"Rate response to mu modulation, mu {muMv} mV, sigma {sigmaMv} mV"), XLabel = "f (Hz)", YLabel = "|chi| (Hz/mV)", LogX = true, LogY = true, Series = [new Series("|nu1/mu1|", f, amplitude)] }, SaveTarget(run.PathFor, "transfer"));
+            double zero = FokkerPlanckTransfer.MuResponse(muMv, sigmaMv, neuron, 0, n).Real;
+            run.Summary["mu_mv"] = muMv;
+            run.Summary["sigma_mv"] = sigmaMv;
+            run.Summary["chi0_hz_per_mv"] = zero;
+            run.Summary["siegert_dnu_dmu"] = Siegert.Evaluate(muMv, sigmaMv, neuron).DRateDMu;
+            run.Summary["amplitude_at_f_max"] = amplitude[^1];
+            run.Summary["phase_at_f_max"] = phase[^1];
+            run.Say(string.Create(CultureInfo.InvariantCulture, $"chi(0) = {zero:G8} Hz/mV (Siegert dnu/dmu {Siegert.Evaluate(muMv, sigmaMv, neuron).DRateDMu:G8}); |chi({high} Hz)| = {amplitude[^1]:G6}, phase {phase[^1]:F4} rad"));
+        }));
+        return command;
+    }
+
+    /// <summary>The result of <see cref="RunStepResponse"/>.</summary>
+    internal sealed record StepResponseResult(double[] TimeMs, double[] RateHz, double DtMs, double MassError, double ElapsedMs, MonteCarloSpikes? MonteCarlo);
+
+    /// <summary>Integrates the FP step response μ0 → μ1 at t = 0 (and optionally the Monte Carlo); writes rate.csv,
+    /// density.csv, rate.png/svg, density.png/svg (and mc_rate.csv) through <paramref name="pathFor"/>.</summary>
+    internal static StepResponseResult RunStepResponse(Func<string, string> pathFor, DiffusionLifParameters neuron, double mu0, double mu1, double sigma, double durationMs, int cells, double dtMs, double lowerMv, int mcNeurons, double mcDtMs, ulong seed, int threads)
+    {
+        var watch = Stopwatch.StartNew();
+        var fp = new FokkerPlanckIntegrator(neuron, cells, dtMs, mu0, sigma, lowerMv);
+        int steps = Math.Max(1, (int)Math.Round(durationMs / fp.DtMs));
+        var t = new double[steps + 1];
+        var nu = new double[steps + 1];
+        nu[0] = fp.RateHz;
+        double[] snapshotTimes = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+        var snapshots = new List<IReadOnlyList<double>> { Enumerable.Range(0, cells).Select(fp.CellCentreMv).ToList() };
+        var header = new List<string> { "v_mv", "p_0ms" };
+        snapshots.Add(fp.Density.ToArray());
+        double worst = Math.Abs(fp.TotalMass - 1);
+        int nextSnapshot = 1;
+        for (int k = 1; k <= steps; k++)
+        {
+            nu[k] = fp.Step(mu1, sigma);
+            t[k] = k * fp.DtMs;
+            while (nextSnapshot < snapshotTimes.Length && snapshotTimes[nextSnapshot] < t[k] + (0.5 * fp.DtMs))
+            {
+                if (Math.Abs(snapshotTimes[nextSnapshot] - t[k]) < 0.5 * fp.DtMs)
+                {
+                    header.Add(string.Create(CultureInfo.InvariantCulture, $"p_{snapshotTimes[nextSnapshot]}ms"));
+                    snapshots.Add(fp.Density.ToArray());
+                }
+
+                nextSnapshot++;
+            }
+
+            if ((k & 63) == 0 || k == steps)
+            {
+                worst = Math.Max(worst, Math.Abs(fp.TotalMass - 1));
+            }
+        }
+
+        double elapsed = watch.Elapsed.TotalMilliseconds;
+        if (header[^1] != string.Create(CultureInfo.InvariantCulture, $"p_{t[^1]}ms") && !snapshotTimes.Any(x => Math.Abs(x - t[^1]) < 0.5 * fp.DtMs))
+        {
+            header.Add(string.Create(CultureInfo.InvariantCulture, $"p_{t[^1]:G6}ms"));
+            snapshots.Add(fp.Density.ToArray());
+        }
+
+        Tables.WriteCsv(pathFor("rate.csv"), ["t_ms", "rate_hz"], [t, nu]);
+        Tables.WriteCsv(pathFor("density.csv"), header, snapshots);
+        var series = new List<Series> { new("Fokker–Planck", t, nu) };
+        MonteCarloSpikes? mc = null;
+        if (mcNeurons > 0)
+        {
+            mc = LifMonteCarlo.Simulate(neuron, mcNeurons, mcDtMs, durationMs, _ => mu1, _ => sigma, mu0, sigma, seed, threads);
+            var mt = new List<double>();
+            var mr = new List<double>();
+            var ms = new List<double>();
+            double width = Math.Max(0.5, durationMs / 200);
+            for (double end = width; end <= durationMs + 1e-9; end += width)
+            {
+                (double r, double se) = mc.Rate(end - width, end);
+                mt.Add(end - (width / 2));
+                mr.Add(r);
+                ms.Add(se);
+            }
+
+            Tables.WriteCsv(pathFor("mc_rate.csv"), ["t_mid_ms", "rate_hz", "standard_error_hz"], [mt, mr, ms]);
+            series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"Monte Carlo, {mcNeurons} neurons ({width:G3} ms bins)"), mt, mr, Dashed: true, Markers: true));
+        }
+
+        FigureWriter.Save(
+            new FigureSpec { Title = string.Create(CultureInfo.InvariantCulture, $"LIF population rate, mu {mu0} -> {mu1} mV, sigma {sigma} mV"), XLabel = "t (ms)", YLabel = "rate (Hz)", Series = series },
+            SaveTarget(pathFor, "rate"));
+        var densitySeries = new List<Series>();
+        for (int c = 1; c < snapshots.Count; c++)
+        {
+            densitySeries.Add(new Series(header[c][2..], snapshots[0], snapshots[c]));
+        }
+
+        FigureWriter.Save(new FigureSpec { Title = "Population density p(V, t)", XLabel = "V (mV)", YLabel = "p (1/mV)", Series = densitySeries }, SaveTarget(pathFor, "density"));
+        return new StepResponseResult(t, nu, fp.DtMs, worst, elapsed, mc);
+    }
+
+    private static Command FokkerPlanckCommand(CliContext cli)
+    {
+        var command = new Command("fokker-planck", "Time-dependent Fokker–Planck population density of LIF neurons: step response of the rate (optionally against a Monte Carlo).");
+        var muStep = new Option<string>("--mu-step") { Description = "mu before and after the step at t = 0, 'MU0,MU1' (mV).", DefaultValueFactory = _ => "10,15" };
+        var sigma = Number("--sigma", "Noise amplitude sigma (mV, > 0).", 5);
+        var duration = Number("--duration", "Duration after the step (ms, > 0).", 100);
+        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [lower, theta] (>= 8; (reset - lower)/dV must be an integer).", DefaultValueFactory = _ => 1000 };
+        var dt = Number("--dt-ms", "Time step (ms, > 0; shrunk so that tref/dt is an integer).", 0.01);
+        var lower = Number("--lower-mv", "Reflecting wall V_lb (mV, < reset).", -30);
+        var mcNeurons = new Option<int>("--mc-neurons") { Description = "Also simulate this many neurons by Monte Carlo (0 = none).", DefaultValueFactory = _ => 0 };
+        var mcDt = Number("--mc-dt-ms", "Monte Carlo time step (ms, > 0).", 0.02);
+        command.Options.Add(muStep);
+        command.Options.Add(sigma);
+        command.Options.Add(duration);
+        command.Options.Add(cells);
+        command.Options.Add(dt);
+        command.Options.Add(lower);
+        command.Options.Add(mcNeurons);
+        command.Options.Add(mcDt);
+        var (tau, theta, reset, tref) = NeuronOptions(command);
+        var common = new CommonOptions("meanfield-fokker-planck");
+        common.AddTo(command);
+        command.SetAction(parse => CommandRunner.Execute(cli, parse, common, "meanfield fokker-planck", run =>
+        {
+            string stepText = parse.GetValue(muStep) ?? string.Empty;
+            string[] parts = stepText.Split(',', StringSplitOptions.TrimEntries);
+            if (parts.Length != 2)
+            {
+                throw new CliUsageException($"--mu-step '{stepText}': expected two numbers 'MU0,MU1' in mV, e.g. --mu-step 10,15.");
+            }
+
+            double mu0 = OptionParsing.ParseDouble(parts[0], "--mu-step (first value)");
+            double mu1 = OptionParsing.ParseDouble(parts[1], "--mu-step (second value)");
+            OptionParsing.RequireFinite(mu0, "--mu-step (first value)");
+            OptionParsing.RequireFinite(mu1, "--mu-step (second value)");
+            double sigmaMv = OptionParsing.RequirePositive(parse.GetValue(sigma), "--sigma");
+            double durationMs = OptionParsing.RequirePositive(parse.GetValue(duration), "--duration");
+            double dtMs = OptionParsing.RequirePositive(parse.GetValue(dt), "--dt-ms");
+            double mcDtMs = OptionParsing.RequirePositive(parse.GetValue(mcDt), "--mc-dt-ms");
+            double lowerMv = OptionParsing.RequireFinite(parse.GetValue(lower), "--lower-mv");
+            int n = parse.GetValue(cells);
+            int mcN = parse.GetValue(mcNeurons);
+            DiffusionLifParameters neuron = Neuron(parse, tau, theta, reset, tref);
+            if (n < 8 || n > 1_000_000)
+            {
+                throw new CliUsageException($"--cells {n}: must be between 8 and 1000000.");
+            }
+
+            if (mcN < 0 || mcN > 100_000_000)
+            {
+                throw new CliUsageException($"--mc-neurons {mcN}: must be between 0 and 1e8.");
+            }
+
+            if (!(lowerMv < neuron.ResetMv))
+            {
+                throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--lower-mv {lowerMv}: must be below --reset-mv {neuron.ResetMv}."));
+            }
+
+            double position = (neuron.ResetMv - lowerMv) / ((neuron.ThresholdMv - lowerMv) / n);
+            if (Math.Abs(position - Math.Round(position)) > 1e-9 || Math.Round(position) < 1 || Math.Round(position) > n - 2)
+            {
+                throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--cells {n}: the reset {neuron.ResetMv} mV must fall on a cell interface of [{lowerMv}, {neuron.ThresholdMv}] mV; choose cells so that (reset - lower)/dV is an integer (e.g. a multiple of {(neuron.ThresholdMv - lowerMv) / (neuron.ResetMv - lowerMv):G6} x k)."));
+            }
+
+            if (durationMs / Math.Min(dtMs, neuron.RefractoryMs > 0 ? neuron.RefractoryMs : dtMs) > 5e7)
+            {
+                throw new CliUsageException($"--duration / --dt-ms: more than 5e7 steps; increase --dt-ms or shorten --duration.");
+            }
+
+            StepResponseResult r = RunStepResponse(run.PathFor, neuron, mu0, mu1, sigmaMv, durationMs, n, dtMs, lowerMv, mcN, mcDtMs, run.Seed, run.Threads);
+            run.Summary["mu_before_mv"] = mu0;
+            run.Summary["mu_after_mv"] = mu1;
+            run.Summary["sigma_mv"] = sigmaMv;
+            run.Summary["cells"] = n;
+            run.Summary["dt_ms"] = r.DtMs;
+            run.Summary["rate_initial_hz"] = r.RateHz[0];
+            run.Summary["rate_final_hz"] = r.RateHz[^1];
+            run.Summary["siegert_rate_after_hz"] = Siegert.RateHz(mu1, sigmaMv, neuron);
+            run.Summary["stationary_rate_after_hz"] = FokkerPlanck.Stationary(mu1, sigmaMv, neuron, n, lowerMv).RateHz;
+            run.Summary["max_mass_error"] = r.MassError;
+            run.Summary["fp_elapsed_ms"] = r.ElapsedMs;
+            if (r.MonteCarlo is { } mc)
+            {
+                (double rate, double se) = mc.Rate(Math.Max(0, durationMs - 10), durationMs);
+                run.Summary["mc_neurons"] = mc.Neurons;
+                run.Summary["mc_rate_last_10ms_hz"] = rate;
+                run.Summary["mc_rate_last_10ms_se_hz"] = se;
+            }
+
+            run.Say(string.Create(CultureInfo.InvariantCulture, $"rate {r.RateHz[0]:G6} Hz -> {r.RateHz[^1]:G8} Hz after {durationMs} ms (Siegert {Siegert.RateHz(mu1, sigmaMv, neuron):G8} Hz); max |mass - 1| = {r.MassError:E2}; FP took {r.ElapsedMs:F0} ms"));
+        }));
         return command;
     }
 
