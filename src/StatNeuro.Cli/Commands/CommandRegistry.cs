@@ -12,6 +12,7 @@ internal static class CommandRegistry
         yield return SimulateCommand.Create(cli);
         yield return MeanFieldCommand.Create(cli);
         yield return RnnCommand.Create(cli);
+        yield return InferKineticCommand.CreateGroup(cli);
         yield return ReproduceCommand.Create(cli);
     }
 }

@@ -124,6 +124,7 @@ public static class KineticIsingLearning
         }
 
         double gnorm = Math.Sqrt(g2);
+        converged |= gnorm <= settings.GradientTolerance;
         var model = new KineticIsingModel(h, j, bins);
         var notes = new Dictionary<string, double>
         {
@@ -633,6 +634,11 @@ public static class KineticIsingLearning
                 {
                     rhs[j] -= cm[cb + j] * f;
                 }
+            }
+
+            if (!s.SelfCouplings)
+            {
+                rhs[i] = 0;
             }
 
             DenseLu.Solve(schur, n, pivots, rhs);
