@@ -8,5 +8,6 @@ internal static class ReproduceSections
         new NeuronsSection(),
         new MeanFieldSection(),
         new EdgeOfChaosSection(),
+        new KineticSection(),
     ];
 }
