@@ -17,6 +17,7 @@ internal static class InferCommand
     {
         var command = new Command("infer", "Fit models to binary rasters.");
         command.Subcommands.Add(InferIsingCommand.Create(cli));
+        command.Subcommands.Add(InferKineticCommand.Create(cli));
         return command;
     }
 }

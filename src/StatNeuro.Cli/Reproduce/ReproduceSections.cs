@@ -10,5 +10,6 @@ internal static class ReproduceSections
         new EdgeOfChaosSection(),
         new NetworksSection(),
         new InferenceSection(),
+        new KineticSection(),
     ];
 }
