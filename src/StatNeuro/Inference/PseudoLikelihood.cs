@@ -7,7 +7,7 @@ namespace StatNeuro.Inference;
 /// <summary>Settings of <see cref="PseudoLikelihood"/>.</summary>
 public sealed record PseudoLikelihoodSettings
 {
-    /// <summary>L2 penalty λ Σ_{r≠j} W_rj² on the (unsymmetrised) couplings, per sample (default 1e-5: negligible against 1/M for M ≤ 10⁵).</summary>
+    /// <summary>L2 penalty λ Σ_{r≠j} W_rj² on the (unsymmetrised) couplings, per sample (default 1e-5, i.e. a Gaussian prior of variance 1/(2λM) on each W_rj).</summary>
     public double L2 { get; init; } = 1e-5;
 
     /// <summary>Stop when the gradient norm of the per-sample objective is below this (the single-precision local
@@ -24,7 +24,8 @@ public sealed record PseudoLikelihoodSettings
 /// <summary>
 /// Pseudo-likelihood maximisation (PLM): for every spin r, maximise the conditional log-likelihood
 /// ℓ_r = (1/M) Σ_k [s_r H_r − log 2cosh H_r] − λ Σ_{j≠r} W_rj², H_r = h_r + Σ_{j≠r} W_rj s_j, then symmetrise
-/// J = (W + Wᵀ)/2. All N logistic regressions are solved together by one L-BFGS on their (separable) sum, with
+/// J = (W + Wᵀ)/2 (in the 0/1 convention, keeping the silent-state log-odds; optimised in 0/1 features for
+/// conditioning on sparse data, see the comments in Fit). All N logistic regressions are solved together by one L-BFGS on their (separable) sum, with
 /// the N × M local fields computed as one blocked single-precision product, parallel over sample blocks.
 /// </summary>
 /// <remarks>
