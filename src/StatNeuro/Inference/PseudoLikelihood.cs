@@ -7,7 +7,7 @@ namespace StatNeuro.Inference;
 /// <summary>Settings of <see cref="PseudoLikelihood"/>.</summary>
 public sealed record PseudoLikelihoodSettings
 {
-    /// <summary>L2 penalty λ Σ_{r≠j} W_rj² on the (unsymmetrised) couplings, per sample (default 1e-5: negligible against 1/M for M ≤ 10⁵).</summary>
+    /// <summary>L2 penalty λ Σ_{r≠j} W_rj² on the (unsymmetrised) couplings, per sample (default 1e-5, i.e. a Gaussian prior of variance 1/(2λM) on each W_rj).</summary>
     public double L2 { get; init; } = 1e-5;
 
     /// <summary>Stop when the gradient norm of the per-sample objective is below this (the single-precision local
@@ -24,7 +24,8 @@ public sealed record PseudoLikelihoodSettings
 /// <summary>
 /// Pseudo-likelihood maximisation (PLM): for every spin r, maximise the conditional log-likelihood
 /// ℓ_r = (1/M) Σ_k [s_r H_r − log 2cosh H_r] − λ Σ_{j≠r} W_rj², H_r = h_r + Σ_{j≠r} W_rj s_j, then symmetrise
-/// J = (W + Wᵀ)/2. All N logistic regressions are solved together by one L-BFGS on their (separable) sum, with
+/// J = (W + Wᵀ)/2 (in the 0/1 convention, keeping the silent-state log-odds; optimised in 0/1 features for
+/// conditioning on sparse data, see the comments in Fit). All N logistic regressions are solved together by one L-BFGS on their (separable) sum, with
 /// the N × M local fields computed as one blocked single-precision product, parallel over sample blocks.
 /// </summary>
 /// <remarks>
@@ -45,15 +46,12 @@ public static class PseudoLikelihood
         int n = data.NeuronCount, m = data.TimeBins;
         int width = Vector<float>.Count;
         int stride = (n + width - 1) / width * width;
-        var s = new float[(long)m * stride];
-        ReadOnlySpan<sbyte> raw = data.Spins;
-        for (int k = 0; k < m; k++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                s[(long)k * stride + i] = raw[k * n + i];
-            }
-        }
+        int total = data.TimeBins;
+
+        // The objective depends on the data only through the distinct patterns and their counts: sparse rasters
+        // (the retina: ~10⁵ bins, mostly silent) shrink several-fold, and every evaluation with them.
+        (float[] s, float[] counts) = DistinctPatterns(data, stride);
+        m = counts.Length;
 
         const int Block = 512;
         int blocks = (m + Block - 1) / Block;
@@ -63,7 +61,11 @@ public static class PseudoLikelihood
         var partialF = new double[chunks];
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxThreads };
 
-        // Parameters x: h (n), then W row-major n × n (diagonal kept 0).
+        // Parameters x in the 0/1 (lattice-gas) features n_j = (1 + s_j)/2: intercepts a (n), then V = 2W row-major
+        // n × n (diagonal kept 0); H_r = a_r + Σ_j V_rj n_j = h_r + Σ_j W_rj s_j with a_r = h_r − Σ_j W_rj. The
+        // objective is the same function of (h, W), but for sparse rasters the ±1 features s_j ≈ −1 are nearly
+        // collinear with the intercept and L-BFGS crawls (the retina: gradient norm 1e-2 after 300 iterations);
+        // the 0/1 features are nearly orthogonal to it.
         double Objective(ReadOnlySpan<double> x, Span<double> gradient)
         {
             var wf = new float[n * stride];
@@ -96,11 +98,12 @@ public static class PseudoLikelihood
                         for (int r = 0; r < n; r++)
                         {
                             float hr = fields[(k - k0) * n + r];
-                            float sr = row[r];
+                            float sr = 2 * row[r] - 1;
                             double a = Math.Abs((double)hr);
                             double e2 = Math.Exp(-2 * a);
-                            f += a + Math.Log(1 + e2) - sr * (double)hr;
-                            float resid = sr - (float)(Math.Sign(hr) * (1 - e2) / (1 + e2));
+                            float weight = counts[k];
+                            f += weight * (a + Math.Log(1 + e2) - sr * (double)hr);
+                            float resid = weight * (sr - (float)(Math.Sign(hr) * (1 - e2) / (1 + e2)));
                             gh[r] -= resid;
                             Axpy(-resid, row, gBlock.AsSpan(r * stride, stride));
                         }
@@ -122,11 +125,11 @@ public static class PseudoLikelihood
 
                 partialF[c] = f;
             });
-            double total = 0;
+            double value = 0;
             gradient.Clear();
             for (int c = 0; c < chunks; c++)
             {
-                total += partialF[c];
+                value += partialF[c];
                 double[] g = partialGrad[c];
                 for (int k = 0; k < gradient.Length; k++)
                 {
@@ -134,10 +137,10 @@ public static class PseudoLikelihood
                 }
             }
 
-            total /= m;
+            value /= total;
             for (int k = 0; k < gradient.Length; k++)
             {
-                gradient[k] /= m;
+                gradient[k] /= total;
             }
 
             for (int r = 0; r < n; r++)
@@ -148,13 +151,14 @@ public static class PseudoLikelihood
                     if (j != r)
                     {
                         double w = x[n + r * n + j];
-                        total += lambda * w * w;
-                        gradient[n + r * n + j] += 2 * lambda * w;
+                        // V = 2W, so λ W² = (λ/4) V².
+                        value += 0.25 * lambda * w * w;
+                        gradient[n + r * n + j] += 0.5 * lambda * w;
                     }
                 }
             }
 
-            return total;
+            return value;
         }
 
         // Start: independent model.
@@ -166,6 +170,10 @@ public static class PseudoLikelihood
         }
 
         LbfgsResult res = Lbfgs.Minimize(Objective, x0, settings.GradientTolerance, settings.MaxIterations, memory: 10);
+        // Symmetrise in the 0/1 convention, keeping the intercepts a_r (the well-determined log-odds of cell r
+        // when all others are silent), then convert: J = (V + Vᵀ)/4, h_r = a_r + Σ_j J_rj. Symmetrising W in ±1
+        // while keeping h_r instead shifts every silent-state log-odds by Σ_j (W_rj − J_rj), which for sparse data
+        // (rare pairs: |W_rj − W_jr| of several units) makes the joint model far more active than the data.
         var h = res.X[..n];
         var jm = new double[n * n];
         double asym = 0;
@@ -173,9 +181,17 @@ public static class PseudoLikelihood
         {
             for (int j = i + 1; j < n; j++)
             {
-                double a = res.X[n + i * n + j], b = res.X[n + j * n + i];
+                double a = 0.5 * res.X[n + i * n + j], b = 0.5 * res.X[n + j * n + i];
                 jm[i * n + j] = jm[j * n + i] = 0.5 * (a + b);
                 asym += (a - b) * (a - b);
+            }
+        }
+
+        for (int r = 0; r < n; r++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                h[r] += jm[r * n + j];
             }
         }
 
@@ -186,6 +202,47 @@ public static class PseudoLikelihood
             ["asymmetry_rms"] = Math.Sqrt(asym / Math.Max(1, n * (n - 1) / 2)),
         };
         return new FitResult<IsingModel>(new IsingModel(h, jm), res.Converged, res.Iterations, res.Trace, "plm", notes);
+    }
+
+    private static (float[] Patterns, float[] Counts) DistinctPatterns(SpinRaster data, int stride)
+    {
+        int n = data.NeuronCount;
+        var index = new Dictionary<string, int>();
+        var order = new List<int>();
+        var counts = new List<float>();
+        var key = new char[n];
+        for (int k = 0; k < data.TimeBins; k++)
+        {
+            ReadOnlySpan<sbyte> row = data.Row(k);
+            for (int i = 0; i < n; i++)
+            {
+                key[i] = row[i] > 0 ? '1' : '0';
+            }
+
+            string name = new(key);
+            if (index.TryGetValue(name, out int slot))
+            {
+                counts[slot]++;
+            }
+            else
+            {
+                index[name] = counts.Count;
+                order.Add(k);
+                counts.Add(1);
+            }
+        }
+
+        var s = new float[(long)order.Count * stride];
+        for (int u = 0; u < order.Count; u++)
+        {
+            ReadOnlySpan<sbyte> row = data.Row(order[u]);
+            for (int i = 0; i < n; i++)
+            {
+                s[(long)u * stride + i] = row[i] > 0 ? 1 : 0;
+            }
+        }
+
+        return (s, counts.ToArray());
     }
 
     private static void LocalFields(float[] s, int stride, float[] w, float[] h, int n, int k0, int k1, float[] fields)
