@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 
 if ! /usr/bin/python3 -c "import brian2" 2>/dev/null; then
   echo "installing Brian2 from Debian (python3-brian) ..." >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian python3-brian-lib cython3 g++ python3-sympy python3-scipy >&2
+  apt-get update -qq >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian python3-brian-lib cython3 g++ python3-sympy python3-scipy >&2
 fi
 [ -f "$ANCHOR/bench_net.py" ] || { echo "missing $ANCHOR/bench_net.py" >&2; exit 2; }
 
