@@ -45,14 +45,27 @@ public class FokkerPlanckCommandTests
     [InlineData("--mu-step", "NaN,15")]
     [InlineData("--duration", "0")]
     [InlineData("--dt-ms", "-0.1")]
-    [InlineData("--cells", "999")]
+    [InlineData("--cells", "7")]
     [InlineData("--lower-mv", "15")]
+    [InlineData("--lower-mv", "low")]
     public void FokkerPlanck_BadInput_ExitsTwoWithoutOutput(string option, string value)
     {
         string dir = CliRunner.TempFolder("mf-fp-bad");
         var (code, _, err) = CliRunner.Run("meanfield", "fokker-planck", option, value, "--duration", "5", "--out", dir, "--quiet");
         Assert.Equal(2, code);
         Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void FokkerPlanck_ExplicitWallWithResetOffInterface_ExitsTwo()
+    {
+        // With --lower-mv -30 the reset (10 mV) is on an interface only for multiples of 5 cells; the default 'auto' wall
+        // accepts any count.
+        string dir = CliRunner.TempFolder("mf-fp-wall");
+        var (code, _, err) = CliRunner.Run("meanfield", "fokker-planck", "--lower-mv", "-30", "--cells", "999", "--duration", "5", "--out", dir, "--quiet");
+        Assert.Equal(2, code);
+        Assert.Contains("--cells 999", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(dir));
     }
 }
@@ -80,7 +93,7 @@ public class TransferCommandTests
     [InlineData("--sigma", "0")]
     [InlineData("--f-max", "0.05")]
     [InlineData("--points", "1")]
-    [InlineData("--cells", "999")]
+    [InlineData("--cells", "7")]
     public void Transfer_BadInput_ExitsTwoWithoutOutput(string option, string value)
     {
         string dir = CliRunner.TempFolder("mf-transfer-bad");

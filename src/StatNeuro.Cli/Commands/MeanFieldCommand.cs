@@ -32,7 +32,7 @@ internal static class MeanFieldCommand
         var fMin = Number("--f-min", "Lowest frequency (Hz, > 0).", 0.1);
         var fMax = Number("--f-max", "Highest frequency (Hz, > f-min).", 1000);
         var points = new Option<int>("--points") { Description = "Log-spaced frequencies (2..10000).", DefaultValueFactory = _ => 61 };
-        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [-30, theta] mV (V_r on an interface).", DefaultValueFactory = _ => 2000 };
+        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [V_lb, theta] (8..1e6); V_lb = min(reset, mu) - 6 sigma, moved down so V_r falls on a cell interface.", DefaultValueFactory = _ => 2000 };
         command.Options.Add(mu);
         command.Options.Add(sigma);
         command.Options.Add(fMin);
@@ -61,10 +61,9 @@ internal static class MeanFieldCommand
                 throw new CliUsageException($"--points {count}: must be between 2 and 10000.");
             }
 
-            double position = (neuron.ResetMv + 30) / ((neuron.ThresholdMv + 30) / n);
-            if (!(neuron.ResetMv > -30) || n < 8 || n > 1_000_000 || Math.Abs(position - Math.Round(position)) > 1e-9 || Math.Round(position) > n - 2)
+            if (n < 8 || n > 1_000_000)
             {
-                throw new CliUsageException($"--cells {n}: the reset must fall on a cell interface of [-30, theta] mV (8..1e6 cells; e.g. a multiple of 5 for the defaults).");
+                throw new CliUsageException($"--cells {n}: must be between 8 and 1000000.");
             }
 
             var f = new List<double>();
@@ -186,9 +185,9 @@ internal static class MeanFieldCommand
         var muStep = new Option<string>("--mu-step") { Description = "mu before and after the step at t = 0, 'MU0,MU1' (mV).", DefaultValueFactory = _ => "10,15" };
         var sigma = Number("--sigma", "Noise amplitude sigma (mV, > 0).", 5);
         var duration = Number("--duration", "Duration after the step (ms, > 0).", 100);
-        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [lower, theta] (>= 8; (reset - lower)/dV must be an integer).", DefaultValueFactory = _ => 1000 };
+        var cells = new Option<int>("--cells") { Description = "Finite-volume cells on [lower, theta] (8..1e6; with an explicit --lower-mv, (reset - lower)/dV must be an integer).", DefaultValueFactory = _ => 1000 };
         var dt = Number("--dt-ms", "Time step (ms, > 0; shrunk so that tref/dt is an integer).", 0.01);
-        var lower = Number("--lower-mv", "Reflecting wall V_lb (mV, < reset).", -30);
+        var lower = new Option<string>("--lower-mv") { Description = "Reflecting wall V_lb (mV, < reset), or 'auto': min(reset, mu0, mu1) - 6 sigma, moved down so V_r falls on a cell interface.", DefaultValueFactory = _ => "auto" };
         var mcNeurons = new Option<int>("--mc-neurons") { Description = "Also simulate this many neurons by Monte Carlo (0 = none).", DefaultValueFactory = _ => 0 };
         var mcDt = Number("--mc-dt-ms", "Monte Carlo time step (ms, > 0).", 0.02);
         command.Options.Add(muStep);
@@ -219,7 +218,7 @@ internal static class MeanFieldCommand
             double durationMs = OptionParsing.RequirePositive(parse.GetValue(duration), "--duration");
             double dtMs = OptionParsing.RequirePositive(parse.GetValue(dt), "--dt-ms");
             double mcDtMs = OptionParsing.RequirePositive(parse.GetValue(mcDt), "--mc-dt-ms");
-            double lowerMv = OptionParsing.RequireFinite(parse.GetValue(lower), "--lower-mv");
+            string lowerText = parse.GetValue(lower) ?? "auto";
             int n = parse.GetValue(cells);
             int mcN = parse.GetValue(mcNeurons);
             DiffusionLifParameters neuron = Neuron(parse, tau, theta, reset, tref);
@@ -233,6 +232,9 @@ internal static class MeanFieldCommand
                 throw new CliUsageException($"--mc-neurons {mcN}: must be between 0 and 1e8.");
             }
 
+            double lowerMv = lowerText.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+                ? FokkerPlanck.LowerBoundFor(Math.Min(mu0, mu1), sigmaMv, neuron, n)
+                : OptionParsing.RequireFinite(OptionParsing.ParseDouble(lowerText, "--lower-mv"), "--lower-mv");
             if (!(lowerMv < neuron.ResetMv))
             {
                 throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"--lower-mv {lowerMv}: must be below --reset-mv {neuron.ResetMv}."));
@@ -254,6 +256,7 @@ internal static class MeanFieldCommand
             run.Summary["mu_after_mv"] = mu1;
             run.Summary["sigma_mv"] = sigmaMv;
             run.Summary["cells"] = n;
+            run.Summary["lower_mv"] = lowerMv;
             run.Summary["dt_ms"] = r.DtMs;
             run.Summary["rate_initial_hz"] = r.RateHz[0];
             run.Summary["rate_final_hz"] = r.RateHz[^1];

@@ -42,23 +42,25 @@ public sealed class FokkerPlanckIntegrator
     /// <param name="dtMs">Requested time step (ms), &gt; 0; shrunk so that τ_ref/Δt is an integer.</param>
     /// <param name="initialMuMv">μ0 (mV).</param>
     /// <param name="initialSigmaMv">σ0 (mV), &gt; 0.</param>
-    /// <param name="lowerBoundMv">V_lb (mV).</param>
+    /// <param name="lowerBoundMv">V_lb (mV); default <see cref="FokkerPlanck.LowerBoundFor"/>(μ0, σ0). When μ(t) will
+    /// go below μ0 or σ(t) above σ0, pass <c>FokkerPlanck.LowerBoundFor(μ_min, σ_max, neuron, cells)</c>.</param>
     /// <exception cref="ArgumentException">On invalid input (see <see cref="FokkerPlanck.Stationary"/>).</exception>
-    public FokkerPlanckIntegrator(DiffusionLifParameters neuron, int cells, double dtMs, double initialMuMv, double initialSigmaMv, double lowerBoundMv = -30)
+    public FokkerPlanckIntegrator(DiffusionLifParameters neuron, int cells, double dtMs, double initialMuMv, double initialSigmaMv, double? lowerBoundMv = null)
     {
         ArgumentNullException.ThrowIfNull(neuron);
+        double lower = lowerBoundMv ?? FokkerPlanck.LowerBoundFor(initialMuMv, initialSigmaMv, neuron, cells);
         if (!(dtMs > 0) || !double.IsFinite(dtMs))
         {
             throw new ArgumentException($"dt = {dtMs} ms must be finite and > 0.", nameof(dtMs));
         }
 
-        StationaryDensity s = FokkerPlanck.Stationary(initialMuMv, initialSigmaMv, neuron, cells, lowerBoundMv);
+        StationaryDensity s = FokkerPlanck.Stationary(initialMuMv, initialSigmaMv, neuron, cells, lower);
         Neuron = neuron;
         _cells = cells;
-        _lower = lowerBoundMv;
+        _lower = lower;
         _tau = neuron.TauMs;
-        _dv = (neuron.ThresholdMv - lowerBoundMv) / cells;
-        _reset = (int)Math.Round((neuron.ResetMv - lowerBoundMv) / _dv);
+        _dv = (neuron.ThresholdMv - lower) / cells;
+        _reset = (int)Math.Round((neuron.ResetMv - lower) / _dv);
         int m = Math.Max(1, (int)Math.Ceiling((neuron.RefractoryMs / dtMs) - 1e-9));
         DtMs = neuron.RefractoryMs > 0 ? neuron.RefractoryMs / m : dtMs;
         _p = (double[])s.Density.Clone();

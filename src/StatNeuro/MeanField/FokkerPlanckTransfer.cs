@@ -24,28 +24,29 @@ public static class FokkerPlanckTransfer
     /// <param name="neuron">Neuron.</param>
     /// <param name="frequencyHz">f ≥ 0 (Hz).</param>
     /// <param name="cells">N (V_r on an interface).</param>
-    /// <param name="lowerBoundMv">V_lb.</param>
+    /// <param name="lowerBoundMv">V_lb; default <see cref="FokkerPlanck.LowerBoundFor"/>(μ0, σ).</param>
     /// <returns>The complex response (Hz/mV).</returns>
     /// <exception cref="ArgumentException">On invalid input.</exception>
-    public static Complex MuResponse(double muMv, double sigmaMv, DiffusionLifParameters neuron, double frequencyHz, int cells = 1000, double lowerBoundMv = -30)
+    public static Complex MuResponse(double muMv, double sigmaMv, DiffusionLifParameters neuron, double frequencyHz, int cells = 1000, double? lowerBoundMv = null)
     {
         ArgumentNullException.ThrowIfNull(neuron);
+        double wall = lowerBoundMv ?? FokkerPlanck.LowerBoundFor(muMv, sigmaMv, neuron, cells);
         if (!(frequencyHz >= 0) || !double.IsFinite(frequencyHz))
         {
             throw new ArgumentException($"frequency = {frequencyHz} Hz must be finite and >= 0.", nameof(frequencyHz));
         }
 
-        StationaryDensity s = FokkerPlanck.Stationary(muMv, sigmaMv, neuron, cells, lowerBoundMv);
+        StationaryDensity s = FokkerPlanck.Stationary(muMv, sigmaMv, neuron, cells, wall);
         if (frequencyHz == 0)
         {
             const double h = 1e-4;
-            return (FokkerPlanck.Stationary(muMv + h, sigmaMv, neuron, cells, lowerBoundMv).RateHz - FokkerPlanck.Stationary(muMv - h, sigmaMv, neuron, cells, lowerBoundMv).RateHz) / (2 * h);
+            return (FokkerPlanck.Stationary(muMv + h, sigmaMv, neuron, cells, wall).RateHz - FokkerPlanck.Stationary(muMv - h, sigmaMv, neuron, cells, wall).RateHz) / (2 * h);
         }
 
         double omega = 2 * Math.PI * frequencyHz / 1000; // rad/ms
         double tau = neuron.TauMs;
-        double dv = (neuron.ThresholdMv - lowerBoundMv) / cells;
-        int reset = (int)Math.Round((neuron.ResetMv - lowerBoundMv) / dv);
+        double dv = (neuron.ThresholdMv - wall) / cells;
+        int reset = (int)Math.Round((neuron.ResetMv - wall) / dv);
         double d = sigmaMv * sigmaMv / (2 * tau);
         double c = d / (3 * dv);
         var a = new double[cells + 1];
@@ -55,7 +56,7 @@ public static class FokkerPlanckTransfer
         const double step = 1e-5;
         for (int j = 1; j < cells; j++)
         {
-            double v = lowerBoundMv + (j * dv);
+            double v = wall + (j * dv);
             (a[j], b[j]) = Coefficients(muMv, v, tau, dv, d);
             (double ap, double bp) = Coefficients(muMv + step, v, tau, dv, d);
             (double am, double bm) = Coefficients(muMv - step, v, tau, dv, d);

@@ -37,7 +37,7 @@ public class FokkerPlanckIntegratorTests
             rate = fp.Step(15, 5);
         }
 
-        double stationary = FokkerPlanck.Stationary(15, 5, s_neuron, 1000).RateHz;
+        double stationary = FokkerPlanck.Stationary(15, 5, s_neuron, 1000, FokkerPlanck.LowerBoundFor(10, 5, s_neuron, 1000)).RateHz;
         Assert.True(Math.Abs((rate / stationary) - 1) < 1e-9, $"{rate:R} vs {stationary:R}");
         Assert.True(Math.Abs((rate / Siegert.RateHz(15, 5, s_neuron)) - 1) < 1e-4);
     }
