@@ -537,15 +537,32 @@ internal static class MeanFieldCommand
         return command;
     }
 
+    /// <summary>A label for a fixed point: "asynchronous" (no unstable mode), "rate-unstable" (slope &gt; 1),
+    /// "oscillatory (fast)" or "oscillatory (slow)" (unstable complex modes above / below 60 Hz).</summary>
+    internal static string BrunelState(BrunelFixedPoint point, BrunelStability delayed)
+    {
+        if (delayed.Stable)
+        {
+            return "asynchronous";
+        }
+
+        if (!point.Stable)
+        {
+            return "rate-unstable";
+        }
+
+        return delayed.FrequencyHz >= 60 ? "oscillatory (fast)" : "oscillatory (slow)";
+    }
+
     private static Command BrunelCommand(CliContext cli)
     {
-        var command = new Command("brunel", "Every self-consistent rate of Brunel's (2000) model A with its stability.");
+        var command = new Command("brunel", "Every self-consistent rate of Brunel's (2000) model A with its stability: slope (rate dynamics) and delayed linear stability (oscillatory modes).");
         var j = Number("--J", "Excitatory efficacy J (mV, > 0).", 0.1);
         var g = Number("--g", "Relative inhibition g (>= 0).", 5);
         var ratio = Number("--nu-ext-ratio", "External rate over threshold rate nu_ext/nu_thr (> 0).", 2);
         var ce = Number("--ce", "Excitatory in-degree C_E (> 0).", 1000);
         var gamma = Number("--gamma", "C_I/C_E (>= 0).", 0.25);
-        var delay = Number("--delay-ms", "Delay D (ms, >= 0; recorded, used only by the dynamics).", 1.5);
+        var delay = Number("--delay-ms", "Transmission delay D (ms, >= 0); enters the delayed linear stability of each fixed point.", 1.5);
         foreach (Option<double> o in new[] { j, g, ratio, ce, gamma, delay })
         {
             command.Options.Add(o);
@@ -573,6 +590,7 @@ internal static class MeanFieldCommand
             var list = new JsonArray();
             foreach (BrunelFixedPoint p in points)
             {
+                BrunelStability delayed = BrunelNetwork.Stability(model, p.RateHz);
                 list.Add(new JsonObject
                 {
                     ["rate_hz"] = p.RateHz,
@@ -580,8 +598,13 @@ internal static class MeanFieldCommand
                     ["mu_mv"] = p.MeanInputMv,
                     ["sigma_mv"] = p.NoiseMv,
                     ["slope"] = p.Slope,
+                    ["delayed_stable"] = delayed.Stable,
+                    ["unstable_modes"] = delayed.UnstableModes,
+                    ["mode_frequency_hz"] = Summary.ToNode(delayed.FrequencyHz),
+                    ["mode_growth_rate_per_s"] = Summary.ToNode(delayed.GrowthRatePerSecond),
+                    ["state"] = BrunelState(p, delayed),
                 });
-                run.Say(string.Create(CultureInfo.InvariantCulture, $"nu = {p.RateHz,14:G12} Hz  mu = {p.MeanInputMv:F4} mV  sigma = {p.NoiseMv:F4} mV  slope = {p.Slope:F4}  {(p.Stable ? "stable" : "unstable")}"));
+                run.Say(string.Create(CultureInfo.InvariantCulture, $"nu = {p.RateHz,14:G12} Hz  mu = {p.MeanInputMv:F4} mV  sigma = {p.NoiseMv:F4} mV  slope = {p.Slope:F4}  {(p.Stable ? "stable" : "unstable")} (rate dynamics); with delay {delayv} ms: {delayed.UnstableModes} unstable modes, rightmost {delayed.FrequencyHz:F1} Hz at {delayed.GrowthRatePerSecond:F1}/s -> {BrunelState(p, delayed)}"));
             }
 
             run.Summary["nu_thr_hz"] = model.ThresholdRateHz;

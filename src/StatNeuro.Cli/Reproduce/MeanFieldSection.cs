@@ -257,5 +257,54 @@ internal sealed class MeanFieldSection : IReproduceSection
             new FigureSpec { Title = "Brunel model A: fixed points vs g", XLabel = "g", YLabel = "rate (Hz)", LogY = true, Series = [new Series("fixed points", gs, rates, Markers: true)] },
             "brunel_fixed_points",
             $"Every self-consistent rate along g; at g = 5 the rate is {p.RateHz:R} Hz (mpmath: 37.9496970857633641 Hz).");
+        BrunelPhaseDiagram(context, baseModel);
+    }
+
+    private static void BrunelPhaseDiagram(SectionContext context, BrunelModel baseModel)
+    {
+        // Brunel (2000) Fig. 2A: the (g, nu_ext/nu_thr) plane at D = 1.5 ms, each grid point classified by the delayed
+        // linear stability of its fixed point(s).
+        context.Progress("Brunel phase diagram (delayed linear stability)");
+        double[] gValues = Enumerable.Range(0, 17).Select(k => 2 + (0.375 * k)).ToArray();
+        double[] etaValues = Enumerable.Range(0, 12).Select(k => 0.5 + (0.3 * k)).ToArray();
+        var cells = new (double G, double Eta, string State, double Hz)[gValues.Length * etaValues.Length];
+        var watch = Stopwatch.StartNew();
+        Parallel.For(0, cells.Length, new ParallelOptions { MaxDegreeOfParallelism = context.Threads }, k =>
+        {
+            double g = gValues[k / etaValues.Length], eta = etaValues[k % etaValues.Length];
+            BrunelModel model = baseModel with { RelativeInhibition = g, ExternalRateRatio = eta };
+            IReadOnlyList<BrunelFixedPoint> points = BrunelNetwork.FixedPoints(model);
+            if (points.Count != 1)
+            {
+                cells[k] = (g, eta, "several fixed points", double.NaN);
+                return;
+            }
+
+            BrunelStability stability = BrunelNetwork.Stability(model, points[0].RateHz);
+            cells[k] = (g, eta, Commands.MeanFieldCommand.BrunelState(points[0], stability), stability.FrequencyHz);
+        });
+        watch.Stop();
+        string[] states = ["asynchronous", "oscillatory (fast)", "oscillatory (slow)", "rate-unstable", "several fixed points"];
+        var series = new List<Series>();
+        foreach (string state in states)
+        {
+            var selected = cells.Where(c => c.State == state).ToList();
+            if (selected.Count > 0)
+            {
+                series.Add(new Series(state, selected.Select(c => c.G).ToList(), selected.Select(c => c.Eta).ToList(), Markers: true));
+            }
+        }
+
+        context.Table(
+            "brunel_phase_diagram.csv",
+            "Delayed linear stability on the (g, nu_ext/nu_thr) grid (J = 0.1 mV, C_E = 1000, gamma = 0.25, D = 1.5 ms, 1000 cells)",
+            ["g", "nu_ext_over_nu_thr", "state_code", "mode_frequency_hz"],
+            [cells.Select(c => c.G).ToList(), cells.Select(c => c.Eta).ToList(), cells.Select(c => (double)Array.IndexOf(states, c.State)).ToList(), cells.Select(c => c.Hz).ToList()],
+            0);
+        context.Number("brunel_phase_diagram_seconds", watch.Elapsed.TotalSeconds);
+        context.Figure(
+            new FigureSpec { Title = "Brunel model A, D = 1.5 ms: delayed linear stability", XLabel = "g", YLabel = "nu_ext / nu_thr", Series = series },
+            "brunel_phase_diagram",
+            $"Each grid point classified by the roots of 1 = e^(-lambda D)[chi_mu(lambda) dmu/dnu + chi_sigma(lambda) dsigma/dnu] (argument principle along the imaginary axis, FV operator with 1000 cells): asynchronous = no unstable mode (Brunel's AI), oscillatory fast/slow = an unstable complex pair above/below 60 Hz (SR/SI fast, SI slow), rate-unstable = slope > 1. Compare Brunel (2000) Fig. 2A. {cells.Length} points in {watch.Elapsed.TotalSeconds:F1} s on {context.Threads} threads.");
     }
 }
