@@ -71,6 +71,26 @@ public class MeanFieldCommandTests
         // Independent mpmath solve: 37.9496970857633641 Hz (1e-10 relative).
         Assert.Equal(37.9496970857633641, p.GetProperty("rate_hz").GetDouble(), 37.95 * 1e-10);
         Assert.True(p.GetProperty("stable").GetBoolean());
+        Assert.True(p.GetProperty("delayed_stable").GetBoolean()); // Brunel's state C: asynchronous irregular
+        Assert.Equal("asynchronous", p.GetProperty("state").GetString());
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Brunel_StateB_IsOscillatoryWithAFastMode()
+    {
+        // Brunel (2000) state B (g 6, nu_ext = 4 nu_thr): synchronous irregular, fast oscillation. Slope < 1, so the
+        // rate dynamics alone call it stable; the delayed analysis finds an unstable pair near 190 Hz.
+        string dir = CliRunner.TempFolder("mf-brunel-b");
+        var (code, _, err) = CliRunner.Run("meanfield", "brunel", "--g", "6", "--nu-ext-ratio", "4", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        JsonElement p = Assert.Single(doc.RootElement.GetProperty("fixed_points").EnumerateArray());
+        Assert.True(p.GetProperty("stable").GetBoolean());
+        Assert.False(p.GetProperty("delayed_stable").GetBoolean());
+        Assert.Equal(2, p.GetProperty("unstable_modes").GetInt32());
+        Assert.InRange(p.GetProperty("mode_frequency_hz").GetDouble(), 150, 250);
+        Assert.Equal("oscillatory (fast)", p.GetProperty("state").GetString());
         Directory.Delete(dir, true);
     }
 
