@@ -95,6 +95,39 @@ public class MeanFieldCommandTests
     }
 
     [Fact]
+    public void Brunel_ScanAlongG_FollowsAllBranches()
+    {
+        // J 0.2, nu_ext = 0.5 nu_thr: three fixed points at g = 3 (quiescent, saddle, high) as in the mpmath check of
+        // FixedPoints; the scan writes one row per fixed point and the saddle is rate-unstable (slope > 1).
+        string dir = CliRunner.TempFolder("mf-brunel-scan");
+        var (code, _, err) = CliRunner.Run("meanfield", "brunel", "--J", "0.2", "--nu-ext-ratio", "0.5", "--scan", "g=3:4:0.5", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        string[] lines = File.ReadAllLines(Path.Combine(dir, "branches.csv"));
+        Assert.StartsWith("g,rate_hz,slope,stable,delayed_stable,unstable_modes", lines[0], StringComparison.Ordinal);
+        string[][] rows = [.. lines.Skip(1).Select(l => l.Split(','))];
+        string[][] atThree = [.. rows.Where(r => r[0] == "3")];
+        Assert.Equal(3, atThree.Length);
+        Assert.Equal(4.8494699817334984, double.Parse(atThree[1][1], System.Globalization.CultureInfo.InvariantCulture), 4.85 * 1e-9);
+        Assert.Equal("0", atThree[1][3]); // slope > 1
+        Assert.True(File.Exists(Path.Combine(dir, "branches.png")));
+        Directory.Delete(dir, true);
+    }
+
+    [Theory]
+    [InlineData("J=1:2:0.5")]
+    [InlineData("g=5:4:0.5")]
+    [InlineData("g=-1:2:0.5")]
+    [InlineData("nu-ext-ratio=0:2:0.5")]
+    public void Brunel_BadScan_ExitsTwo(string scan)
+    {
+        string dir = CliRunner.TempFolder("mf-brunel-badscan");
+        var (code, _, err) = CliRunner.Run("meanfield", "brunel", "--scan", scan, "--out", dir, "--quiet");
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void Activation_GoodRun_FitBeatsPaperParameters()
     {
         string dir = CliRunner.TempFolder("mf-act");

@@ -554,6 +554,53 @@ internal static class MeanFieldCommand
         return delayed.FrequencyHz >= 60 ? "oscillatory (fast)" : "oscillatory (slow)";
     }
 
+    private static void BrunelScan(RunContext run, BrunelModel model, string scanText)
+    {
+        int eq = scanText.IndexOf('=', StringComparison.Ordinal);
+        string name = eq > 0 ? scanText[..eq].Trim() : string.Empty;
+        if (name is not ("g" or "nu-ext-ratio"))
+        {
+            throw new CliUsageException($"--scan '{scanText}': expected 'g=START:STOP:STEP' or 'nu-ext-ratio=START:STOP:STEP'.");
+        }
+
+        double[] values = OptionParsing.ParseRange(scanText[(eq + 1)..].Trim(), "--scan " + name);
+        if (values.Length > 2000 || (name == "g" ? values[0] < 0 : values[0] <= 0))
+        {
+            throw new CliUsageException($"--scan '{scanText}': at most 2000 points, and {(name == "g" ? "g >= 0" : "nu-ext-ratio > 0")}.");
+        }
+
+        var rows = new List<(double Parameter, BrunelFixedPoint Point, BrunelStability Stability)>[values.Length];
+        Parallel.For(0, values.Length, new ParallelOptions { MaxDegreeOfParallelism = run.Threads }, k =>
+        {
+            BrunelModel m = name == "g" ? model with { RelativeInhibition = values[k] } : model with { ExternalRateRatio = values[k] };
+            rows[k] = [.. BrunelNetwork.FixedPoints(m).Select(p => (values[k], p, BrunelNetwork.Stability(m, p.RateHz)))];
+        });
+        var all = rows.SelectMany(r => r).ToList();
+        Tables.WriteCsv(
+            run.PathFor("branches.csv"),
+            [name.Replace('-', '_'), "rate_hz", "slope", "stable", "delayed_stable", "unstable_modes", "mode_frequency_hz", "mode_growth_rate_per_s"],
+            [
+                all.Select(r => r.Parameter).ToList(), all.Select(r => r.Point.RateHz).ToList(), all.Select(r => r.Point.Slope).ToList(),
+                all.Select(r => r.Point.Stable ? 1.0 : 0.0).ToList(), all.Select(r => r.Stability.Stable ? 1.0 : 0.0).ToList(),
+                all.Select(r => (double)r.Stability.UnstableModes).ToList(), all.Select(r => r.Stability.FrequencyHz).ToList(), all.Select(r => r.Stability.GrowthRatePerSecond).ToList(),
+            ]);
+        var series = new List<Series>();
+        foreach (string state in new[] { "asynchronous", "oscillatory (fast)", "oscillatory (slow)", "rate-unstable" })
+        {
+            var selected = all.Where(r => BrunelState(r.Point, r.Stability) == state).ToList();
+            if (selected.Count > 0)
+            {
+                series.Add(new Series(state, selected.Select(r => r.Parameter).ToList(), selected.Select(r => Math.Max(r.Point.RateHz, 1e-30)).ToList(), Markers: true));
+            }
+        }
+
+        FigureWriter.Save(new FigureSpec { Title = "Brunel model A: fixed points and their delayed stability", XLabel = name, YLabel = "rate (Hz)", LogY = true, Series = series }, SaveTarget(run.PathFor, "branches"));
+        run.Summary["scan_parameter"] = name;
+        run.Summary["scan_points"] = values.Length;
+        run.Summary["scan_fixed_points"] = all.Count;
+        run.Say(string.Create(CultureInfo.InvariantCulture, $"scan of {name} over {values.Length} values: {all.Count} fixed points, {all.Count(r => r.Stability.Stable)} asynchronous-stable; branches.csv"));
+    }
+
     private static Command BrunelCommand(CliContext cli)
     {
         var command = new Command("brunel", "Every self-consistent rate of Brunel's (2000) model A with its stability: slope (rate dynamics) and delayed linear stability (oscillatory modes).");
@@ -568,6 +615,8 @@ internal static class MeanFieldCommand
             command.Options.Add(o);
         }
 
+        var scan = new Option<string?>("--scan") { Description = "Follow every fixed point along g or the external drive: 'g=START:STOP:STEP' or 'nu-ext-ratio=START:STOP:STEP' (writes branches.csv and branches.png)." };
+        command.Options.Add(scan);
         var (tau, theta, reset, tref) = NeuronOptions(command);
         var common = new CommonOptions("meanfield-brunel");
         common.AddTo(command);
@@ -603,6 +652,7 @@ internal static class MeanFieldCommand
                     ["mode_frequency_hz"] = Summary.ToNode(delayed.FrequencyHz),
                     ["mode_growth_rate_per_s"] = Summary.ToNode(delayed.GrowthRatePerSecond),
                     ["state"] = BrunelState(p, delayed),
+                    ["high_frequency_limited"] = delayed.HighFrequencyLimited,
                 });
                 run.Say(string.Create(CultureInfo.InvariantCulture, $"nu = {p.RateHz,14:G12} Hz  mu = {p.MeanInputMv:F4} mV  sigma = {p.NoiseMv:F4} mV  slope = {p.Slope:F4}  {(p.Stable ? "stable" : "unstable")} (rate dynamics); with delay {delayv} ms: {delayed.UnstableModes} unstable modes, rightmost {delayed.FrequencyHz:F1} Hz at {delayed.GrowthRatePerSecond:F1}/s -> {BrunelState(p, delayed)}"));
             }
@@ -610,6 +660,10 @@ internal static class MeanFieldCommand
             run.Summary["nu_thr_hz"] = model.ThresholdRateHz;
             run.Summary["nu_ext_hz"] = model.ExternalRateHz;
             run.Summary["fixed_points"] = list;
+            if (parse.GetValue(scan) is { } scanText)
+            {
+                BrunelScan(run, model, scanText);
+            }
         }));
         return command;
     }

@@ -102,6 +102,11 @@ public sealed record BrunelFixedPoint(double RateHz, double MeanInputMv, double 
 /// <param name="Slope">H(0) = dΦ/dν (the rate-dynamics criterion is Slope &lt; 1).</param>
 public sealed record BrunelStability(double RateHz, int UnstableModes, System.Numerics.Complex? RightmostRootPerMs, double Slope)
 {
+    /// <summary>True when |H(iω)| ≥ 1 somewhere above the scanned band: near-purely recurrent noise (h∞ → 1) makes
+    /// the white-noise model a neutral delay equation with modes at arbitrarily high frequency, which the count leaves
+    /// out.</summary>
+    public bool HighFrequencyLimited { get; init; }
+
     /// <summary>No root in the right half plane.</summary>
     public bool Stable => UnstableModes == 0;
 
@@ -217,6 +222,9 @@ public static class BrunelNetwork
     /// <param name="model">The model.</param>
     /// <param name="rateHz">A fixed-point rate (Hz) from <see cref="FixedPoints"/>.</param>
     /// <param name="cells">Finite-volume cells of the operator that gives χ_μ, χ_σ (<see cref="FokkerPlanckTransfer.Response"/>).</param>
+    /// <param name="maxFrequencyHz">Highest frequency scanned (default 10 kHz, far above what the diffusion
+    /// approximation of synaptic input describes); modes above it are not counted, and
+    /// <see cref="BrunelStability.HighFrequencyLimited"/> says when |H| still reaches 1 beyond it.</param>
     /// <returns>The number of unstable modes and the rightmost root.</returns>
     /// <remarks>
     /// <para>A perturbation ν1 e^(λt) of the recurrent rate changes μ by dμ/dν = C_E J τ(1 - gγ) and σ by
@@ -230,7 +238,7 @@ public static class BrunelNetwork
     /// pairs. The rightmost root is then refined by Newton's method (numerical derivative) from the local minima of
     /// |1 - H(iω)| and from the real axis.</para>
     /// </remarks>
-    public static BrunelStability Stability(BrunelModel model, double rateHz, int cells = 1000)
+    public static BrunelStability Stability(BrunelModel model, double rateHz, int cells = 1000, double maxFrequencyHz = 10_000)
     {
         ArgumentNullException.ThrowIfNull(model);
         model.Validate();
@@ -264,14 +272,21 @@ public static class BrunelNetwork
         double share = dsigma * 2 * rateHz / sigma;
         double level = 0.5 * (1 + Math.Min(share, 1));
         double omegaMax = 2 * Math.PI * 1000 / 1000; // at least 1 kHz, in rad/ms
+        double omegaCap = 2 * Math.PI * maxFrequencyHz / 1000;
+        bool limited = false;
         for (int k = 0; k <= 140; k++)
         {
             double omega = 2 * Math.PI * Math.Pow(10, -1 + (k / 20.0)) / 1000;
-            if (H(new System.Numerics.Complex(0, omega)).Magnitude >= level)
+            double magnitude = H(new System.Numerics.Complex(0, omega)).Magnitude;
+            if (magnitude >= level)
             {
                 omegaMax = Math.Max(omegaMax, 2 * omega);
             }
+
+            limited |= omega > omegaCap && magnitude >= 1;
         }
+
+        omegaMax = Math.Min(omegaMax, omegaCap);
 
         double baseStep = model.DelayMs > 0 ? Math.Min(0.2 / model.DelayMs, omegaMax / 400) : omegaMax / 400;
         double totalArg = 0;
@@ -299,6 +314,8 @@ public static class BrunelNetwork
             samples.Add((w0, f1.Magnitude));
         }
 
+        // Close the contour: beyond ω_max |H| < 1 (unless limited), so arg F returns to 0 without another turn.
+        totalArg -= f0.Phase;
         int unstable = Math.Max(0, (int)Math.Round(-totalArg / Math.PI));
 
         // Locate the rightmost root: Newton from the minima of |F(iω)| and, when H(0) > 1, from the real axis.
@@ -326,7 +343,7 @@ public static class BrunelNetwork
             }
         }
 
-        return new BrunelStability(rateHz, unstable, best, slope);
+        return new BrunelStability(rateHz, unstable, best, slope) { HighFrequencyLimited = limited };
     }
 
     private static double ArgumentChange(System.Numerics.Complex from, System.Numerics.Complex to)
