@@ -41,6 +41,45 @@ public sealed class IsingCommandTests
         Assert.Equal(s["log_likelihood"]!.GetValue<double>(), ReadSummary(eval)["log_likelihood"]!.GetValue<double>(), 1e-9);
     }
 
+    [Fact]
+    public void InferMch_SmallModel_MatchesExactFitAndHeldOutUsesAisAboveEnumeration()
+    {
+        string samples = CliRunner.TempFolder("samples-mch");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--size", "6", "--beta", "0.8", "--exact", "--samples", "20000", "--out", samples, "--quiet");
+        Assert.True(code == 0, err);
+        string exact = CliRunner.TempFolder("exact-mch");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(samples, "samples.npy"), "--method", "exact", "--out", exact, "--quiet");
+        Assert.True(code == 0, err);
+        string mch = CliRunner.TempFolder("mch");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(samples, "samples.npy"), "--method", "mch", "--mc-samples", "8000", "--out", mch, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject s = ReadSummary(mch);
+        Assert.True(s["converged"]!.GetValue<bool>());
+
+        // Within the data noise of the exact maximum (P = 21 parameters, M = 2e4: a noise-level error costs ~ P/(2M) = 5e-4).
+        double gap = ReadSummary(exact)["log_likelihood"]!.GetValue<double>() - s["log_likelihood"]!.GetValue<double>();
+        Assert.InRange(gap, -1e-9, 2e-3);
+
+        // N = 24 > 22: log Z by annealed importance sampling or the low-activity estimator, held-out likelihood with an error bar.
+        string big = CliRunner.TempFolder("samples-24");
+        (code, _, err) = CliRunner.Run("ising", "sample", "--size", "24", "--beta", "0.3", "--samples", "1000", "--chains", "4", "--out", big, "--quiet");
+        Assert.True(code == 0, err);
+        string fit = CliRunner.TempFolder("mch-24");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(big, "samples.npy"), "--method", "bm", "--mc-samples", "500", "--max-iterations", "3", "--test", "last-block", "--out", fit, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject b = ReadSummary(fit);
+        string method = b["log_partition_method"]!.GetValue<string>();
+        Assert.True(method is "ais" or "low-activity", method);
+        Assert.True(b["log_partition_ais_standard_error"]!.GetValue<double>() > 0);
+        Assert.True(b["log_partition_standard_error"]!.GetValue<double>() > 0);
+        Assert.True(double.IsFinite(b["test_log_likelihood"]!.GetValue<double>()));
+        Assert.True(b["test_log_likelihood_gain_standard_error"]!.GetValue<double>() > 0);
+
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(samples, "samples.npy"), "--method", "mch", "--target-z", "0", "--out", CliRunner.TempFolder("badz"));
+        Assert.Equal(2, code);
+        Assert.Contains("--target-z", err, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("plm")]
     [InlineData("nmf")]

@@ -182,67 +182,122 @@ internal sealed class InferenceSection : IReproduceSection
         (SpinRaster train, SpinRaster test) = all.SplitByRepeat();
         int n = all.NeuronCount;
         context.Progress($"retina: N = {n}, train {train.TimeBins} bins (even repeats), test {test.TimeBins} (odd repeats)");
-        var clock = Stopwatch.StartNew();
-        FitResult<IsingModel> plm = PseudoLikelihood.Fit(train, new PseudoLikelihoodSettings { MaxThreads = context.Threads });
-        double plmSeconds = clock.Elapsed.TotalSeconds;
-        context.Number("retina_plm_seconds", plmSeconds);
-        context.Number("retina_plm_iterations", plm.Iterations);
-        IsingModel model = plm.Model;
-        if (context.Full)
+        var sectionClock = Stopwatch.StartNew();
+        LogPartitionCheck(context, train, test);
+        context.Number("retina20_check_seconds", sectionClock.Elapsed.TotalSeconds);
+
+        // Boltzmann learning by Monte Carlo histogram reweighting in 0/1 units, from the independent model.
+        var settings = new HistogramReweightingSettings
         {
-            // Persistent-chain Boltzmann learning from the PLM start (experimental: see docs/inference.md).
-            clock.Restart();
-            FitResult<IsingModel> bm = BoltzmannLearning.Fit(train, new BoltzmannLearningSettings { MaxIterations = 300, MaxSamplesPerChain = 16_000, LearningRate = 0.05 }, context.Seed, plm.Model,
-                (i, chi2) => context.Progress($"retina BM iteration {i}: chi2/observable {chi2:G4}"));
-            context.Number("retina_bm_seconds", clock.Elapsed.TotalSeconds);
-            context.Number("retina_bm_iterations", bm.Iterations);
-            context.Number("retina_bm_chi_square_per_observable", bm.Notes["chi_square_per_observable"]);
-            model = bm.Model;
+            MaxThreads = context.Threads,
+            MaxSamplesPerChain = context.Full ? 80_000 : 40_000,
+            TargetRmsZ = context.Full ? 0.3 : 0.5,
+            MaxRounds = context.Full ? 60 : 40,
+        };
+        var clock = Stopwatch.StartNew();
+        FitResult<IsingModel> fit = BoltzmannLearning.Fit(train, new BoltzmannLearningSettings { MonteCarlo = settings }, context.Seed, null, context.Progress);
+        double fitSeconds = clock.Elapsed.TotalSeconds;
+        IsingModel model = fit.Model;
+        context.Number("retina_bm_seconds", fitSeconds);
+        context.Number("retina_bm_rounds", fit.Iterations);
+        context.Number("retina_bm_converged", fit.Converged);
+        foreach (string key in new[] { "rms_z_means", "rms_z_pairs", "rms_z_means_monte_carlo_noise", "rms_z_pairs_monte_carlo_noise" })
+        {
+            context.Number("retina_bm_fit_" + key, fit.Notes[key]);
         }
 
-        int mc = context.Full ? 100_000 : 25_000;
-        SampleSet samples = IsingSampler.Sample(model, new SamplerSettings { Kind = SamplerKind.HeatBath, Chains = 8, BurnInSweeps = 500, SamplesPerChain = mc }, context.Seed + 7, context.Threads);
-        double[] mData = train.Means(), mModel = samples.Samples.Means();
-        double[] cData = train.ConnectedCorrelations(), cModel = samples.Samples.ConnectedCorrelations();
+        context.Figure(new FigureSpec
+        {
+            Title = "Retina: Boltzmann learning by histogram reweighting",
+            XLabel = "round",
+            YLabel = "max(RMS z means, RMS z pairs)",
+            LogY = true,
+            Series = [new Series("moment mismatch", fit.Trace.Select(t => (double)t.Iteration).ToList(), fit.Trace.Select(t => t.Objective).ToList(), Markers: true)],
+        }, "retina_bm_trace", "Moment mismatch per round in units of the data's repeat standard errors (includes the Monte Carlo noise of the round's sample).");
 
-        // Moment errors in units of the data's sampling error (independent-bin approximation).
-        double chiM = 0, chiC = 0;
-        var cd = new List<double>();
-        var cm = new List<double>();
+        // An independent check sample of the final model (fresh chains and seed).
+        int per = context.Full ? 100_000 : 40_000;
+        var chains = new MarkovChains(model, 64, context.Seed + 7);
+        BinaryPatterns[] perChain = BinaryPatterns.SampleChains(chains, per, 1000, 1, context.Threads);
+        BinaryPatterns sample = BinaryPatterns.Merge(perChain);
+        BinaryPatterns trainPatterns = BinaryPatterns.FromRaster(train), testPatterns = BinaryPatterns.FromRaster(test);
+        double[] fModel = sample.FeatureMeans(), fTrain = trainPatterns.FeatureMeans(), fTest = testPatterns.FeatureMeans();
+        (double[] seTrain, double[] seCTrain) = BinaryPatterns.BlockStandardErrors(train);
+        (double[] seTest, double[] seCTest) = BinaryPatterns.BlockStandardErrors(test);
+        MomentZScores zTrain = MomentZScores.Compute(fModel, fTrain, seTrain, n);
+        (double noiseM, double noiseP) = HistogramReweighting.MonteCarloNoise(perChain, fModel, seTrain, n);
+        double[] cModel = Connected(fModel, n), cTrain = Connected(fTrain, n), cTest = Connected(fTest, n);
+        double[] zC = new double[cModel.Length], zCTest = new double[cModel.Length], zMTest = new double[n];
+        for (int k = 0; k < cModel.Length; k++)
+        {
+            zC[k] = (cModel[k] - cTrain[k]) / seCTrain[n + k];
+            zCTest[k] = (cModel[k] - cTest[k]) / Math.Sqrt(seCTrain[n + k] * seCTrain[n + k] + seCTest[n + k] * seCTest[n + k]);
+        }
+
         for (int i = 0; i < n; i++)
         {
-            double se2 = (1 - mData[i] * mData[i]) / train.TimeBins;
-            chiM += (mData[i] - mModel[i]) * (mData[i] - mModel[i]) / se2;
-            for (int j = i + 1; j < n; j++)
-            {
-                double q = cData[i * n + j] + mData[i] * mData[j];
-                double se2c = (1 - q * q) / train.TimeBins;
-                double d = cData[i * n + j] - cModel[i * n + j];
-                chiC += d * d / se2c;
-                cd.Add(cData[i * n + j]);
-                cm.Add(cModel[i * n + j]);
-            }
+            zMTest[i] = (fModel[i] - fTest[i]) / Math.Sqrt(seTrain[i] * seTrain[i] + seTest[i] * seTest[i]);
         }
 
-        context.Number("retina_means_chi_square_per_observable", chiM / n);
-        context.Number("retina_correlations_chi_square_per_observable", chiC / cd.Count);
+        double Rms(IEnumerable<double> x) => Math.Sqrt(x.Select(v => v * v).Average());
+        double Within2(IEnumerable<double> x) => x.Count(v => Math.Abs(v) <= 2) / (double)x.Count();
+        double[] zMeans = zTrain.Z[..n];
+        context.Number("retina_check_samples", sample.Total);
+        context.Number("retina_z_means_rms", zTrain.RmsMeans);
+        context.Number("retina_z_means_max_abs", zTrain.MaxAbsMeans);
+        context.Number("retina_z_connected_rms", Rms(zC));
+        context.Number("retina_z_connected_max_abs", zC.Max(Math.Abs));
+        context.Number("retina_z_connected_fraction_within_2", Within2(zC));
+        context.Number("retina_z_means_monte_carlo_noise_rms", noiseM);
+        context.Number("retina_z_pairs_monte_carlo_noise_rms", noiseP);
+        context.Number("retina_test_z_means_rms", Rms(zMTest));
+        context.Number("retina_test_z_connected_rms", Rms(zCTest));
+        context.Number("retina_test_z_connected_fraction_within_2", Within2(zCTest));
 
-        // Held-out likelihood per bin.
-        Estimate logZ = ModelEvaluation.IntegrateLogPartition(model, context.Seed + 11, nodes: 12, chains: 8, samplesPerChain: context.Full ? 20_000 : 4000);
-        double llTest = ModelEvaluation.LogLikelihood(model, logZ.Value, test);
-        double llTrain = ModelEvaluation.LogLikelihood(model, logZ.Value, train);
-        double llIndTest = ModelEvaluation.IndependentLogLikelihood(mData, train.TimeBins, test);
-        double llIndTrain = ModelEvaluation.IndependentLogLikelihood(mData, train.TimeBins, train);
-        context.Number("retina_log_partition", logZ.Value);
-        context.Number("retina_log_partition_standard_error", logZ.StandardError);
-        context.Number("retina_test_log_likelihood_pairwise", llTest);
-        context.Number("retina_test_log_likelihood_independent", llIndTest);
-        context.Number("retina_train_log_likelihood_pairwise", llTrain);
-        context.Number("retina_train_log_likelihood_independent", llIndTrain);
-        context.Text($"Retina (50 cells, fit on even repeats, test on odd): held-out log-likelihood per 20 ms bin {llTest:F4} ± {logZ.StandardError:F4} nats (pairwise) vs {llIndTest:F4} (independent); training {llTrain:F4} vs {llIndTrain:F4}. Model: {(context.Full ? "PLM then Boltzmann learning" : "PLM")}.");
+        // log Z two ways, and the held-out likelihood.
+        clock.Restart();
+        Estimate ais = PartitionFunctionEstimator.AnnealedImportanceSampling(model, context.Seed + 11, context.Full ? 256 : 64, context.Full ? 5000 : 2000);
+        double aisSeconds = clock.Elapsed.TotalSeconds;
+        Estimate low = PartitionFunctionEstimator.LowActivity(model, perChain, 3);
+        context.Number("retina_log_partition_ais", ais.Value);
+        context.Number("retina_log_partition_ais_standard_error", ais.StandardError);
+        context.Number("retina_log_partition_ais_seconds", aisSeconds);
+        context.Number("retina_log_partition_low_activity", low.Value);
+        context.Number("retina_log_partition_low_activity_standard_error", low.StandardError);
+        double[] mData = train.Means();
 
-        // Predictions: P(K) and connected triplets.
-        double[] pkData = test.UpCountDistribution(), pkModel = samples.Samples.UpCountDistribution(), pkInd = IndependentUpCount(mData);
+        // The held-out likelihood uses the more precise of the two estimates (both checked against enumeration at 20 cells).
+        Estimate logZ = low.StandardError < ais.StandardError ? low : ais;
+        context.Number("retina_log_partition_used", low.StandardError < ais.StandardError ? "low-activity" : "ais");
+        var held = ModelEvaluation.HeldOut(model, logZ, mData, train.TimeBins, test);
+        var onTrain = ModelEvaluation.HeldOut(model, logZ, mData, train.TimeBins, train);
+        context.Number("retina_test_log_likelihood_pairwise_with_ais", ModelEvaluation.HeldOut(model, ais, mData, train.TimeBins, test).Pairwise);
+        context.Number("retina_test_log_likelihood_pairwise", held.Pairwise);
+        context.Number("retina_test_log_likelihood_independent", held.Independent);
+        context.Number("retina_test_log_likelihood_gain", held.Difference);
+        context.Number("retina_test_log_likelihood_gain_standard_error", held.StandardError);
+        context.Number("retina_train_log_likelihood_pairwise", onTrain.Pairwise);
+        context.Number("retina_train_log_likelihood_independent", onTrain.Independent);
+        double[] pkData = testPatterns.UpCountDistribution(), pkTrain = trainPatterns.UpCountDistribution(), pkModel = sample.UpCountDistribution(), pkInd = IndependentUpCount(mData);
+        context.Number("retina_p_k0_data", pkData[0]);
+        context.Number("retina_p_k0_train", pkTrain[0]);
+        context.Number("retina_p_k0_pairwise", pkModel[0]);
+        context.Number("retina_p_k0_independent", pkInd[0]);
+        context.TextTable("Retina, 50 cells, pairwise model fitted by Boltzmann learning (histogram reweighting) on the even repeats; log-likelihoods in nats per 20 ms bin; z = (model − data)/SE with SE the standard error over repeats.",
+            ["quantity", "value"],
+            [
+                ["held-out log-likelihood, pairwise", $"{held.Pairwise:F4} ± {logZ.StandardError:F4} (log Z, {(ReferenceEquals(logZ, low) ? "low-activity" : "AIS")})"],
+                ["held-out log-likelihood, independent", $"{held.Independent:F4}"],
+                ["gain pairwise − independent (SE over test repeats and log Z)", $"{held.Difference:F4} ± {held.StandardError:F4}"],
+                ["training log-likelihood pairwise / independent", $"{onTrain.Pairwise:F4} / {onTrain.Independent:F4}"],
+                ["log Z: AIS / low-activity estimator", $"{ais.Value:F4} ± {ais.StandardError:F4} / {low.Value:F4} ± {low.StandardError:F4}"],
+                ["RMS z means / connected correlations (training; MC noise alone)", $"{zTrain.RmsMeans:F2} / {Rms(zC):F2} ({noiseM:F2} / {noiseP:F2})"],
+                ["fraction of connected-correlation |z| ≤ 2 (training / held-out)", $"{Within2(zC):F3} / {Within2(zCTest):F3}"],
+                ["P(K = 0): test data / train data / pairwise / independent", $"{pkData[0]:F4} / {pkTrain[0]:F4} / {pkModel[0]:F4} / {pkInd[0]:F4}"],
+                ["fit: rounds / seconds / converged", $"{fit.Iterations} / {fitSeconds:F1} / {fit.Converged}"],
+            ]);
+        context.Text($"Retina (50 cells, fit on even repeats, test on odd): held-out log-likelihood per 20 ms bin {held.Pairwise:F4} (pairwise) vs {held.Independent:F4} (independent), gain {held.Difference:F4} ± {held.StandardError:F4} nats/bin. Model: Boltzmann learning by Monte Carlo histogram reweighting from the independent model ({(context.Full ? "--full: 32 × 80 000 samples per round, target RMS z 0.3" : "default: 32 × 40 000 samples per round, target RMS z 0.5")}).");
+
         var ks = Enumerable.Range(0, 19).Select(k => (double)k).ToList();
         context.Figure(new FigureSpec
         {
@@ -253,38 +308,156 @@ internal sealed class InferenceSection : IReproduceSection
             Series =
             [
                 new Series("data (test repeats)", ks, ks.Select(k => pkData[(int)k]).ToList(), Markers: true),
-                new Series("pairwise model", ks, ks.Select(k => pkModel[(int)k]).ToList()),
+                new Series("pairwise model (predicted)", ks, ks.Select(k => Math.Max(pkModel[(int)k], 1e-9)).ToList()),
                 new Series("independent model", ks, ks.Select(k => pkInd[(int)k]).ToList(), Dashed: true),
             ],
-        }, "retina_p_k", "P(K): predicted (not fitted) by the pairwise model; the independent model underestimates large K by orders of magnitude.");
-        context.Number("retina_p_k0_data", pkData[0]);
-        context.Number("retina_p_k0_pairwise", pkModel[0]);
-        context.Number("retina_p_k0_independent", pkInd[0]);
+        }, "retina_p_k", "P(K): predicted (not fitted) by the pairwise model vs the held-out repeats; the independent model underestimates silence and large K.");
+        var pkRows = new List<double>[5];
+        for (int c = 0; c < 5; c++)
+        {
+            pkRows[c] = [];
+        }
 
-        int[] cells = [.. Enumerable.Range(0, 15)];
-        double[] tData = ModelEvaluation.ConnectedTriplets(train, cells), tModel = ModelEvaluation.ConnectedTriplets(samples.Samples, cells);
-        context.Number("retina_triplet_correlation_r", Pearson(tData, tModel));
+        for (int k = 0; k <= n; k++)
+        {
+            pkRows[0].Add(k);
+            pkRows[1].Add(pkData[k]);
+            pkRows[2].Add(pkTrain[k]);
+            pkRows[3].Add(pkModel[k]);
+            pkRows[4].Add(pkInd[k]);
+        }
+
+        context.Table("retina_p_k.csv", "P(K): test data, training data, pairwise model (Monte Carlo), independent model.", ["k", "test", "train", "pairwise", "independent"], pkRows.Select(r => (IReadOnlyList<double>)r).ToList(), 12);
+
+        double[] tModel = sample.ConnectedTriplets(), tTest = testPatterns.ConnectedTriplets(), tTrain = trainPatterns.ConnectedTriplets();
+        double[] tInd = new double[tTest.Length];
+        context.Number("retina_triplet_correlation_r_test", Pearson(tTest, tModel));
+        context.Number("retina_triplet_correlation_r_train", Pearson(tTrain, tModel));
+        context.Number("retina_triplet_correlation_r_train_test", Pearson(tTrain, tTest));
+        context.Number("retina_triplet_rms_error_test", Math.Sqrt(tTest.Zip(tModel, (a, b) => (a - b) * (a - b)).Average()));
+        context.Number("retina_triplet_rms_error_independent_test", Math.Sqrt(tTest.Select(a => a * a).Average()));
+        context.Number("retina_triplet_slope_test", tTest.Zip(tModel, (a, b) => a * b).Sum() / tTest.Sum(a => a * a));
+        context.Number("retina_triplet_rms_test_vs_train", Math.Sqrt(tTest.Zip(tTrain, (a, b) => (a - b) * (a - b)).Average()));
+        double tl = Math.Min(tTest.Min(), tModel.Min()), th = Math.Max(tTest.Max(), tModel.Max());
         context.Figure(new FigureSpec
         {
-            Title = "Retina: connected triplets (cells 1-15, ±1 units)",
-            XLabel = "data <δs_i δs_j δs_k>",
-            YLabel = "pairwise model",
-            Series = [new Series("triplets", tData, tModel, Markers: true), new Series("identity", [tData.Min(), tData.Max()], [tData.Min(), tData.Max()], Dashed: true)],
-        }, "retina_triplets", "Connected three-cell correlations in ±1 units, data vs pairwise-model prediction.");
+            Title = "Retina: connected triplets, all 19 600 (±1 units)",
+            XLabel = "data (test repeats) <δs_i δs_j δs_k>",
+            YLabel = "pairwise model (predicted)",
+            Series = [new Series("triplets", tTest, tModel, Markers: true), new Series("identity", [tl, th], [tl, th], Dashed: true)],
+        }, "retina_triplets", "Connected three-cell correlations ⟨δs_i δs_j δs_k⟩ = 8⟨δσ_i δσ_j δσ_k⟩ in ±1 units, held-out data vs the pairwise model's prediction (the independent model predicts 0).");
+
+        var cd = new List<double>();
+        var cm = new List<double>();
+        for (int k = 0; k < cModel.Length; k++)
+        {
+            cd.Add(cTrain[k]);
+            cm.Add(cModel[k]);
+        }
+
         context.Figure(new FigureSpec
         {
-            Title = "Retina: fitted connected correlations",
-            XLabel = "data C_ij (±1 units)",
+            Title = "Retina: fitted connected correlations (±1 units)",
+            XLabel = "data C_ij (training repeats)",
             YLabel = "model C_ij",
             Series = [new Series("pairs", cd, cm, Markers: true), new Series("identity", [cd.Min(), cd.Max()], [cd.Min(), cd.Max()], Dashed: true)],
-        }, "retina_correlations", "Connected correlations of the training data vs the fitted model (Monte Carlo).");
+        }, "retina_correlations", "Connected correlations C_ij = 4(p_ij − p_i p_j) of the training data vs the fitted model (independent Monte Carlo check sample).");
+        double[] mModel = fModel[..n].Select(q => 2 * q - 1).ToArray();
         context.Figure(new FigureSpec
         {
-            Title = "Retina: fitted means",
+            Title = "Retina: fitted means (±1 units)",
             XLabel = "data <s_i>",
             YLabel = "model <s_i>",
             Series = [new Series("cells", mData, mModel, Markers: true), new Series("identity", [-1, -0.6], [-1, -0.6], Dashed: true)],
-        }, "retina_means", "Mean spin per cell, data vs fitted model.");
+        }, "retina_means", "Mean spin per cell, training data vs fitted model.");
+        var zs = zMeans.Concat(zC).OrderBy(v => v).ToList();
+        var quant = Enumerable.Range(0, zs.Count).Select(k => MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, (k + 0.5) / zs.Count)).ToList();
+        context.Figure(new FigureSpec
+        {
+            Title = "Retina: z-scores of the fitted moments (training), normal quantile plot",
+            XLabel = "N(0,1) quantile",
+            YLabel = "z = (model − data) / SE_repeats",
+            Series = [new Series("means and connected correlations", quant, zs, Markers: true), new Series("identity", [-4, 4], [-4, 4], Dashed: true)],
+        }, "retina_z_scores", "Moment mismatch of the final model in units of the data's standard error over repeats; the Monte Carlo noise of the check sample is included.");
+
+        if (context.Full)
+        {
+            // For comparison: the unregularised PLM model (a bad generative model at 50 cells, see docs/inference.md).
+            clock.Restart();
+            FitResult<IsingModel> plm = PseudoLikelihood.Fit(train, new PseudoLikelihoodSettings { MaxThreads = context.Threads });
+            context.Number("retina_plm_seconds", clock.Elapsed.TotalSeconds);
+            Estimate plmZ = PartitionFunctionEstimator.AnnealedImportanceSampling(plm.Model, context.Seed + 13, 64, 2000);
+            var plmHeld = ModelEvaluation.HeldOut(plm.Model, plmZ, mData, train.TimeBins, test);
+            context.Number("retina_plm_test_log_likelihood", plmHeld.Pairwise);
+            context.Number("retina_plm_log_partition_ais", plmZ.Value);
+            context.Number("retina_plm_log_partition_ais_standard_error", plmZ.StandardError);
+        }
+    }
+
+    /// <summary>
+    /// Checks the log Z estimators against exact enumeration on the first 20 cells: exact ML and histogram-reweighting
+    /// fits, exact log Z vs AIS and the low-activity estimator, and the held-out likelihoods.
+    /// </summary>
+    private static void LogPartitionCheck(SectionContext context, SpinRaster train, SpinRaster test)
+    {
+        int[] cells = [.. Enumerable.Range(0, 20)];
+        SpinRaster tr = train.SelectNeurons(cells), te = test.SelectNeurons(cells);
+        var clock = Stopwatch.StartNew();
+        FitResult<IsingModel> mch = HistogramReweighting.Fit(tr, new HistogramReweightingSettings { MaxThreads = context.Threads }, context.Seed + 3);
+        context.Number("retina20_mch_seconds", clock.Elapsed.TotalSeconds);
+        clock.Restart();
+        FitResult<IsingModel> exact = ExactMaximumLikelihood.Fit(tr, new ExactLikelihoodSettings { GradientTolerance = 1e-6, MaxIterations = context.Full ? 2000 : 300 });
+        context.Number("retina20_exact_seconds", clock.Elapsed.TotalSeconds);
+        context.Number("retina20_exact_gradient_norm", exact.Trace[^1].GradientNorm);
+        double[] pkData = BinaryPatterns.FromRaster(te).UpCountDistribution();
+        double[] tData = BinaryPatterns.FromRaster(te).ConnectedTriplets();
+        context.Number("retina20_p_k0_test", pkData[0]);
+        var header = new List<string> { "model", "exact_log_z", "ais_log_z", "ais_se", "low_activity_log_z", "low_activity_se", "test_ll_exact_z", "test_ll_independent" };
+        var rows = new List<IReadOnlyList<string>>();
+        double[] means = tr.Means();
+        foreach ((string name, IsingModel m) in new[] { ("exact ML", exact.Model), ("histogram reweighting", mch.Model) })
+        {
+            double z = ExactEnumeration.Compute(m).LogPartition;
+            Estimate ais = PartitionFunctionEstimator.AnnealedImportanceSampling(m, context.Seed + 17, 64, 2000);
+            var chains = new MarkovChains(m, 32, context.Seed + 19);
+            Estimate low = PartitionFunctionEstimator.LowActivity(m, BinaryPatterns.SampleChains(chains, 20_000, 1000, 1, context.Threads), 3);
+            var held = ModelEvaluation.HeldOut(m, new Estimate(z, 0), means, tr.TimeBins, te);
+            string key = name == "exact ML" ? "exact" : "mch";
+            ExactStatistics stats = ExactEnumeration.Compute(m);
+            context.Number($"retina20_{key}_p_k0", stats.UpCountDistribution[0]);
+            double[] tModel = BinaryPatterns.FromRaster(ExactEnumeration.Sample(m, 1_000_000, context.Seed + 23)).ConnectedTriplets();
+            context.Number($"retina20_{key}_triplet_r_test", Pearson(tData, tModel));
+            context.Number($"retina20_{key}_triplet_rms_error_test", Math.Sqrt(tData.Zip(tModel, (a, b) => (a - b) * (a - b)).Average()));
+            context.Number($"retina20_{key}_triplet_slope_test", tData.Zip(tModel, (a, b) => a * b).Sum() / tData.Sum(a => a * a));
+            context.Number($"retina20_{key}_log_z_exact", z);
+            context.Number($"retina20_{key}_log_z_ais", ais.Value);
+            context.Number($"retina20_{key}_log_z_ais_se", ais.StandardError);
+            context.Number($"retina20_{key}_log_z_low_activity", low.Value);
+            context.Number($"retina20_{key}_log_z_low_activity_se", low.StandardError);
+            context.Number($"retina20_{key}_test_log_likelihood", held.Pairwise);
+            context.Number($"retina20_{key}_test_log_likelihood_independent", held.Independent);
+            rows.Add([name, $"{z:F4}", $"{ais.Value:F4}", $"{ais.StandardError:F4}", $"{low.Value:F4}", $"{low.StandardError:F4}", $"{held.Pairwise:F4}", $"{held.Independent:F4}"]);
+        }
+
+        context.Number("retina20_exact_iterations", exact.Iterations);
+        context.Number("retina20_mch_rounds", mch.Iterations);
+        context.Number("retina20_mch_rms_j_difference_to_exact", RmsOffDiagonal(exact.Model, mch.Model));
+        context.TextTable("log Z estimators checked against exact enumeration (first 20 retina cells, even repeats; test = odd repeats, nats per bin).", header, rows);
+        context.Progress("retina 20-cell log Z check: done");
+    }
+
+    private static double[] Connected(double[] features, int n)
+    {
+        var c = new double[features.Length - n];
+        for (int i = 0, k = 0; i < n; i++)
+        {
+            for (int j = i + 1; j < n; j++, k++)
+            {
+                c[k] = 4 * (features[n + k] - features[i] * features[j]);
+            }
+        }
+
+        return c;
     }
 
     private static double[] IndependentUpCount(double[] means)
