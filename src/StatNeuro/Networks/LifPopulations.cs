@@ -94,7 +94,7 @@ public sealed class LifDeltaPopulation : Population
         double p = _propagator, el = RestPotential, vt = Threshold, vr = Reset;
         int count = 0;
         int i = lo;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated || System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
             // Same arithmetic as the scalar loop below, eight neurons at a time; spikes are extracted from the mask.
             Vector512<long> vstep = Vector512.Create(step), vrefr = Vector512.Create((long)refr), vdrop = Vector512.Create((long)dropWithin);
