@@ -4,7 +4,9 @@
 # Usage: bash benchmarks/compare/compare.sh [MODELS...]        (default: cuba cuba40k cobahh brunel)
 #   REPS=3        StatNeuro repetitions per model (minimum CPU time is reported)
 #   BRIAN_RERUN=2 extra executions of the compiled Brian2 binary (minimum main-loop CPU time is reported)
+#   REPS2=3       StatNeuro repetitions with 2 threads (minimum wall time is reported)
 #   OUT=...       working folder (default: ./compare-out)
+#   BRIAN_FROM=F  do not run Brian2; take its rows from an earlier results.jsonl F (say so when quoting ratios)
 #
 # Brian2 comes from Debian (installed here if missing, needs root):
 #   apt-get install -y python3-brian python3-brian-lib cython3 g++ python3-sympy python3-scipy
@@ -17,15 +19,17 @@ ANCHOR="$ROOT/../shared/anchors/brian2"
 OUT="${OUT:-$PWD/compare-out}"
 REPS="${REPS:-3}"
 BRIAN_RERUN="${BRIAN_RERUN:-2}"
+REPS2="${REPS2:-3}"
+BRIAN_FROM="${BRIAN_FROM:-}"
 MODELS=("$@")
 [ ${#MODELS[@]} -eq 0 ] && MODELS=(cuba cuba40k cobahh brunel)
 mkdir -p "$OUT"
 
-if ! /usr/bin/python3 -c "import brian2" 2>/dev/null; then
+if [ -z "$BRIAN_FROM" ] && ! /usr/bin/python3 -c "import brian2" 2>/dev/null; then
   echo "installing Brian2 from Debian (python3-brian) ..." >&2
   apt-get update -qq >&2; DEBIAN_FRONTEND=noninteractive apt-get install -y python3-brian python3-brian-lib cython3 g++ python3-sympy python3-scipy >&2
 fi
-[ -f "$ANCHOR/bench_net.py" ] || { echo "missing $ANCHOR/bench_net.py" >&2; exit 2; }
+[ -n "$BRIAN_FROM" ] || [ -f "$ANCHOR/bench_net.py" ] || { echo "missing $ANCHOR/bench_net.py" >&2; exit 2; }
 
 echo "building StatNeuro (Release) ..." >&2
 dotnet build "$ROOT/src/StatNeuro.Cli" -c Release -v q -nologo >&2
@@ -34,11 +38,15 @@ SN="$ROOT/src/StatNeuro.Cli/bin/Release/net10.0/StatNeuro.Cli"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 for m in "${MODELS[@]}"; do
-  echo "[$m] Brian2 cpp_standalone (compile + $BRIAN_RERUN re-runs) ..." >&2
-  /usr/bin/python3 "$ANCHOR/bench_net.py" "$m" cpp --seed 1 --rerun "$BRIAN_RERUN" --builddir "$OUT/brian2-$m" \
-    | grep '^RESULT ' | sed "s/^RESULT /{\"tool\":\"brian2\",\"run\":/; s/\$/}/" >> "$RESULTS"
+  if [ -n "$BRIAN_FROM" ]; then
+    grep '"tool":"brian2"' "$BRIAN_FROM" | grep "\"model\": \"$m\"" >> "$RESULTS" || echo "[$m] no Brian2 row in $BRIAN_FROM" >&2
+  else
+    echo "[$m] Brian2 cpp_standalone (compile + $BRIAN_RERUN re-runs) ..." >&2
+    /usr/bin/python3 "$ANCHOR/bench_net.py" "$m" cpp --seed 1 --rerun "$BRIAN_RERUN" --builddir "$OUT/brian2-$m" \
+      | grep '^RESULT ' | sed "s/^RESULT /{\"tool\":\"brian2\",\"run\":/; s/\$/}/" >> "$RESULTS"
+  fi
   for t in 1 2; do
-    reps=$REPS; [ "$t" = 2 ] && reps=1
+    reps=$REPS; [ "$t" = 2 ] && reps=$REPS2
     for r in $(seq 1 "$reps"); do
       echo "[$m] StatNeuro threads=$t rep $r ..." >&2
       "$SN" simulate "$m" --seed 1 --threads "$t" --duration 1000 --no-plots --quiet --out "$OUT/sn-$m-$t" --json \

@@ -19,6 +19,7 @@ internal sealed class NetworkModelFile
     private static readonly Dictionary<string, string[]> s_populationKeys = new()
     {
         ["lif_exp"] = ["tau_m", "tau_e", "tau_i", "e_l", "v_threshold", "v_reset", "t_ref", "v0_min", "v0_max"],
+        ["lif_alpha"] = ["tau_m", "tau_e", "tau_i", "e_l", "v_threshold", "v_reset", "t_ref", "v0_min", "v0_max"],
         ["lif_delta"] = ["tau_m", "e_l", "v_threshold", "v_reset", "t_ref", "v0_min", "v0_max"],
         ["coba_lif"] = ["e_l", "v_threshold", "v_reset", "t_ref", "tau_e", "tau_i", "v0_mean", "v0_sd"],
         ["hh"] = ["v0_mean", "v0_sd"],
@@ -156,6 +157,17 @@ internal sealed class NetworkModelFile
         Population pop = model switch
         {
             "lif_exp" => new LifExpPopulation(name, size)
+            {
+                TauM = N("tau_m", 20, true),
+                TauE = N("tau_e", 5, true),
+                TauI = N("tau_i", 10, true),
+                RestPotential = N("e_l", -49),
+                Threshold = N("v_threshold", -50),
+                Reset = N("v_reset", -60),
+                RefractoryMs = N("t_ref", 5),
+                InitialV = new InitialValue(N("v0_min", -60), N("v0_max", -50)),
+            },
+            "lif_alpha" => new LifAlphaPopulation(name, size)
             {
                 TauM = N("tau_m", 20, true),
                 TauE = N("tau_e", 5, true),

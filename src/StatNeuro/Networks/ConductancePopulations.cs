@@ -142,7 +142,7 @@ public sealed class HhPopulation : Population
         }
 
         int i = lo;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated || System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
             for (; i + 8 <= hi; i += 8)
             {

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using StatNeuro.Numerics;
 
 namespace StatNeuro.Networks;
@@ -92,7 +94,7 @@ public sealed class LifDeltaPopulation : Population
         double p = _propagator, el = RestPotential, vt = Threshold, vr = Reset;
         int count = 0;
         int i = lo;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated || System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
             // Same arithmetic as the scalar loop below, eight neurons at a time; spikes are extracted from the mask.
             Vector512<long> vstep = Vector512.Create(step), vrefr = Vector512.Create((long)refr), vdrop = Vector512.Create((long)dropWithin);
@@ -304,31 +306,41 @@ public sealed class LifExpPopulation : Population
         bool ringE = ReadsRing(0), ringI = ReadsRing(1), ringV = ReadsRing(2);
         int count = 0;
         int i = lo;
-        if (Vector512.IsHardwareAccelerated && !ringE && !ringI && !ringV)
+        if ((Vector512.IsHardwareAccelerated || Avx512F.IsSupported) && !ringE && !ringI && !ringV)
         {
             // Same arithmetic as the scalar loop below, eight neurons at a time (no ring-buffer input: delays 0).
+            // Used whenever AVX-512 exists (also where the runtime prefers 256-bit vectors by default): twice the work per
+            // instruction. Loads and stores go through refs; lo <= i, i + 8 <= hi <= Size bound every access.
             Vector512<long> vstep = Vector512.Create(step), vrefr = Vector512.Create((long)refr);
             Vector512<double> vpm = Vector512.Create(pm), vpe = Vector512.Create(pe), vpi = Vector512.Create(pi), vpem = Vector512.Create(pem), vpim = Vector512.Create(pim);
             Vector512<double> vel = Vector512.Create(el), vvt = Vector512.Create(vt), vvr = Vector512.Create(vr);
+            ref double rv = ref MemoryMarshal.GetArrayDataReference(v);
+            ref double re = ref MemoryMarshal.GetArrayDataReference(ie);
+            ref double rc = ref MemoryMarshal.GetArrayDataReference(ii);
+            ref long rl = ref MemoryMarshal.GetArrayDataReference(last);
             for (; i + 8 <= hi; i += 8)
             {
-                Vector512<double> x = Vector512.Create(v.AsSpan(i, 8));
-                Vector512<double> e = Vector512.Create(ie.AsSpan(i, 8));
-                Vector512<double> c = Vector512.Create(ii.AsSpan(i, 8));
-                Vector512<long> s = Vector512.Create(last.AsSpan(i, 8));
+                nuint at = (nuint)i;
+                Vector512<double> x = Vector512.LoadUnsafe(ref rv, at);
+                Vector512<double> e = Vector512.LoadUnsafe(ref re, at);
+                Vector512<double> c = Vector512.LoadUnsafe(ref rc, at);
+                Vector512<long> s = Vector512.LoadUnsafe(ref rl, at);
                 Vector512<double> active = Vector512.GreaterThanOrEqual(vstep - s, vrefr).AsDouble();
                 Vector512<double> xn = Vector512.ConditionalSelect(active, vel + (x - vel) * vpm + e * vpem + c * vpim, x);
                 Vector512<double> spike = Vector512.GreaterThan(xn, vvt) & active;
-                uint bits = (uint)spike.ExtractMostSignificantBits();
-                Vector512.ConditionalSelect(spike, vvr, xn).CopyTo(v.AsSpan(i, 8));
-                (e * vpe).CopyTo(ie.AsSpan(i, 8));
-                (c * vpi).CopyTo(ii.AsSpan(i, 8));
-                while (bits != 0)
+                Vector512.ConditionalSelect(spike, vvr, xn).StoreUnsafe(ref rv, at);
+                (e * vpe).StoreUnsafe(ref re, at);
+                (c * vpi).StoreUnsafe(ref rc, at);
+                if (spike != Vector512<double>.Zero)
                 {
-                    int b = BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    last[i + b] = step;
-                    spikes[count++] = i + b;
+                    uint bits = (uint)spike.ExtractMostSignificantBits();
+                    while (bits != 0)
+                    {
+                        int b = BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        last[i + b] = step;
+                        spikes[count++] = i + b;
+                    }
                 }
             }
         }
@@ -339,25 +351,33 @@ public sealed class LifExpPopulation : Population
             Vector256<long> vstep = Vector256.Create(step), vrefr = Vector256.Create((long)refr);
             Vector256<double> vpm = Vector256.Create(pm), vpe = Vector256.Create(pe), vpi = Vector256.Create(pi), vpem = Vector256.Create(pem), vpim = Vector256.Create(pim);
             Vector256<double> vel = Vector256.Create(el), vvt = Vector256.Create(vt), vvr = Vector256.Create(vr);
+            ref double rv = ref MemoryMarshal.GetArrayDataReference(v);
+            ref double re = ref MemoryMarshal.GetArrayDataReference(ie);
+            ref double rc = ref MemoryMarshal.GetArrayDataReference(ii);
+            ref long rl = ref MemoryMarshal.GetArrayDataReference(last);
             for (; i + 4 <= hi; i += 4)
             {
-                Vector256<double> x = Vector256.Create(v.AsSpan(i, 4));
-                Vector256<double> e = Vector256.Create(ie.AsSpan(i, 4));
-                Vector256<double> c = Vector256.Create(ii.AsSpan(i, 4));
-                Vector256<long> s = Vector256.Create(last.AsSpan(i, 4));
+                nuint at = (nuint)i;
+                Vector256<double> x = Vector256.LoadUnsafe(ref rv, at);
+                Vector256<double> e = Vector256.LoadUnsafe(ref re, at);
+                Vector256<double> c = Vector256.LoadUnsafe(ref rc, at);
+                Vector256<long> s = Vector256.LoadUnsafe(ref rl, at);
                 Vector256<double> active = Vector256.GreaterThanOrEqual(vstep - s, vrefr).AsDouble();
                 Vector256<double> xn = Vector256.ConditionalSelect(active, vel + (x - vel) * vpm + e * vpem + c * vpim, x);
                 Vector256<double> spike = Vector256.GreaterThan(xn, vvt) & active;
-                uint bits = (uint)spike.ExtractMostSignificantBits();
-                Vector256.ConditionalSelect(spike, vvr, xn).CopyTo(v.AsSpan(i, 4));
-                (e * vpe).CopyTo(ie.AsSpan(i, 4));
-                (c * vpi).CopyTo(ii.AsSpan(i, 4));
-                while (bits != 0)
+                Vector256.ConditionalSelect(spike, vvr, xn).StoreUnsafe(ref rv, at);
+                (e * vpe).StoreUnsafe(ref re, at);
+                (c * vpi).StoreUnsafe(ref rc, at);
+                if (spike != Vector256<double>.Zero)
                 {
-                    int b = BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    last[i + b] = step;
-                    spikes[count++] = i + b;
+                    uint bits = (uint)spike.ExtractMostSignificantBits();
+                    while (bits != 0)
+                    {
+                        int b = BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        last[i + b] = step;
+                        spikes[count++] = i + b;
+                    }
                 }
             }
         }

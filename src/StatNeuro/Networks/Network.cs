@@ -84,7 +84,7 @@ public sealed class Network
     /// Work per step (Σ neurons × <see cref="Population.CostPerNeuron"/>) below which the update stays on one thread:
     /// small steps cost less than a thread barrier. The spikes are the same either way.
     /// </summary>
-    public double ParallelUpdateThreshold { get; set; } = 50_000;
+    public double ParallelUpdateThreshold { get; set; } = 16_000;
 
     /// <summary>Populations in order (global neuron numbering follows this order).</summary>
     public IReadOnlyList<Population> Populations => _populations;
@@ -327,6 +327,35 @@ public sealed class Network
             {
                 chunks.Add((p, lo, Math.Min(pop.Size, lo + chunk)));
             }
+        }
+
+        bool fused = options.StateMonitors.Count == 0 && options.AfterStep is null && _projections.All(p => p.Stdp is null);
+        int workers = threads == 1 || _populations.Sum(p => p.Size * p.CostPerNeuron) < ParallelUpdateThreshold ? 1 : threads;
+        if (fused)
+        {
+            var stepper = new FusedStepper(_populations, _projections, workers);
+            TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var clock0 = Stopwatch.StartNew();
+            stepper.Run(
+                steps,
+                (step, p, local) =>
+                {
+                    if (recordSpikes[p])
+                    {
+                        spikeRecorder.Add((int)step, _populations[p].Offset, local);
+                    }
+                },
+                counts);
+            return new SimulationResult(
+                Dt,
+                (int)steps,
+                _populations.Select(p => new PopulationInfo(p.Name, p.Offset, p.Size)).ToArray(),
+                spikeRecorder.Steps(),
+                spikeRecorder.Neurons(),
+                counts,
+                [],
+                clock0.Elapsed.TotalSeconds,
+                (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
         }
 
         int[][] spikeBuffers = _populations.Select(p => new int[p.Size]).ToArray();

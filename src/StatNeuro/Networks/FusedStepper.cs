@@ -1,0 +1,469 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace StatNeuro.Networks;
+
+/// <summary>
+/// The main simulation loop for networks without plastic projections, state monitors or per-step callbacks: the
+/// delivery of the spikes of step n − 1 is fused with the update of step n, chunk by chunk ("pull" delivery), and
+/// the chunks are split statically among persistent worker threads that meet at one barrier per step.
+/// </summary>
+/// <remarks>
+/// <para>For every target chunk [lo, hi) the worker first adds the jumps of all spikes of step n − 1 whose targets lie
+/// in [lo, hi) (projections in network order, spikes in neuron order, so every target receives its jumps in exactly
+/// the order of the push delivery of <see cref="Network"/>'s general loop: the sums are bit-identical), then applies
+/// the external drive and the population kernel. The jumps land in the chunk's state right before the kernel reads it,
+/// so the random scatter hits the first-level cache instead of memory.</para>
+/// <para>Rows are sorted by target (within each delay bucket), so a worker walks each row with a cursor that moves
+/// monotonically over its own chunks: one binary search per row and worker, then a linear merge.</para>
+/// <para>Threads: neurons of every population are split into equal contiguous parts, one per thread, each cut into
+/// chunks of at most 1024 neurons. Spikes are kept per chunk (double-buffered by step parity) and always read in
+/// chunk order, so the spikes and all sums do not depend on the thread count. One barrier per step (spin, then
+/// block) separates the steps; thread 0 records the spikes of step n while the others start step n + 1.</para>
+/// </remarks>
+internal sealed class FusedStepper
+{
+    private const int ChunkSize = 1024;
+    private readonly Population[] _pops;
+    private readonly Chunk[] _chunks;
+    private readonly int[][] _chunksOfPop;
+    private readonly int[][] _chunksOfThread;
+    private readonly Projection[][] _incoming;
+    private readonly int[][] _popIndexOfSource;
+    private readonly int[][][] _spikes; // [parity][pop] -> local indices, chunk c writes at chunk.Lo
+    private readonly int[][] _chunkCounts; // [parity][chunk]
+    private readonly int _threads;
+    private readonly bool[] _isSource; // population has outgoing projections
+    private readonly int[][][] _gathered; // [thread][pop] spikes of the previous step in neuron order
+    private readonly int[][] _gatheredCount; // [thread][pop]
+
+    public FusedStepper(IReadOnlyList<Population> populations, IReadOnlyList<Projection> projections, int threads)
+    {
+        _pops = [.. populations];
+        _threads = threads;
+        var chunks = new List<Chunk>();
+        for (int p = 0; p < _pops.Length; p++)
+        {
+            Population pop = _pops[p];
+            if (pop is SpikeSourcePopulation)
+            {
+                // Stateful cursor over its event list: one chunk, stepped by one thread.
+                chunks.Add(new Chunk(p, 0, pop.Size, p % threads, true, pop.Size));
+                continue;
+            }
+
+            for (int t = 0; t < threads; t++)
+            {
+                int a = (int)((long)pop.Size * t / threads), b = (int)((long)pop.Size * (t + 1) / threads);
+                for (int lo = a; lo < b; lo += ChunkSize)
+                {
+                    chunks.Add(new Chunk(p, lo, Math.Min(b, lo + ChunkSize), t, lo == a, b));
+                }
+            }
+        }
+
+        _chunks = [.. chunks];
+        _chunksOfPop = Enumerable.Range(0, _pops.Length).Select(p => Enumerable.Range(0, _chunks.Length).Where(c => _chunks[c].Pop == p).ToArray()).ToArray();
+        _chunksOfThread = Enumerable.Range(0, threads).Select(t => Enumerable.Range(0, _chunks.Length).Where(c => _chunks[c].Thread == t).ToArray()).ToArray();
+        var popIndex = new Dictionary<Population, int>(ReferenceEqualityComparer.Instance);
+        for (int p = 0; p < _pops.Length; p++)
+        {
+            popIndex[_pops[p]] = p;
+        }
+
+        _incoming = _pops.Select(pop => projections.Where(pr => ReferenceEquals(pr.Target, pop)).ToArray()).ToArray();
+        _popIndexOfSource = _incoming.Select(list => list.Select(pr => popIndex[pr.Source]).ToArray()).ToArray();
+        _spikes = [_pops.Select(p => new int[p.Size]).ToArray(), _pops.Select(p => new int[p.Size]).ToArray()];
+        _chunkCounts = [new int[_chunks.Length], new int[_chunks.Length]];
+        _isSource = _pops.Select(pop => projections.Any(pr => ReferenceEquals(pr.Source, pop))).ToArray();
+        _gathered = Enumerable.Range(0, threads).Select(_ => _pops.Select((pop, p) => _isSource[p] ? new int[pop.Size] : []).ToArray()).ToArray();
+        _gatheredCount = Enumerable.Range(0, threads).Select(_ => new int[_pops.Length]).ToArray();
+    }
+
+    /// <summary>Runs <paramref name="steps"/> steps and hands the spikes of every step to <paramref name="record"/>
+    /// (called on the calling thread, in step order, with the population index and the local indices).</summary>
+    public void Run(long steps, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
+    {
+        if (_threads == 1)
+        {
+            for (long step = 0; step < steps; step++)
+            {
+                Work(0, step);
+                Record(step, record, counts);
+            }
+
+            DeliverOnly(0, steps);
+            return;
+        }
+
+        var barrier = new StepBarrier(_threads);
+        Exception? failure = null;
+        void Body(int t)
+        {
+            try
+            {
+                for (long step = 0; step < steps; step++)
+                {
+                    Work(t, step);
+                    barrier.SignalAndWait();
+                    if (t == 0)
+                    {
+                        Record(step, record, counts);
+                    }
+                }
+
+                DeliverOnly(t, steps);
+            }
+            catch (Exception ex) when (ex is not BarrierAbortedException)
+            {
+                failure ??= ex;
+                barrier.Abort();
+            }
+            catch (BarrierAbortedException)
+            {
+            }
+        }
+
+        var workers = new Thread[_threads - 1];
+        for (int t = 1; t < _threads; t++)
+        {
+            int id = t;
+            workers[t - 1] = new Thread(() => Body(id)) { IsBackground = true, Name = $"statneuro-net-{id}" };
+            workers[t - 1].Start();
+        }
+
+        Body(0);
+        foreach (Thread w in workers)
+        {
+            w.Join();
+        }
+
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("A simulation worker failed.", failure);
+        }
+    }
+
+    private void Record(long step, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
+    {
+        int parity = (int)(step & 1);
+        int[] chunkCounts = _chunkCounts[parity];
+        for (int p = 0; p < _pops.Length; p++)
+        {
+            int total = 0;
+            int[] buffer = _spikes[parity][p];
+            foreach (int c in _chunksOfPop[p])
+            {
+                int n = chunkCounts[c];
+                if (n > 0)
+                {
+                    total += n;
+                    record(step, p, buffer.AsSpan(_chunks[c].Lo, n));
+                }
+            }
+
+            counts[p][step] = total;
+        }
+    }
+
+    private void Work(int thread, long step)
+    {
+        int parity = (int)(step & 1);
+        int[][] spikes = _spikes[parity];
+        int[] chunkCounts = _chunkCounts[parity];
+        if (step > 0)
+        {
+            Gather(thread, step - 1);
+        }
+
+        foreach (int c in _chunksOfThread[thread])
+        {
+            Chunk chunk = _chunks[c];
+            Population pop = _pops[chunk.Pop];
+            if (step > 0 && chunk.FirstOfThread)
+            {
+                Pull(thread, chunk, step - 1);
+            }
+
+            pop.ApplyDrive(chunk.Lo, chunk.Hi, step);
+            chunkCounts[c] = pop.Step(chunk.Lo, chunk.Hi, step, spikes[chunk.Pop].AsSpan(chunk.Lo));
+        }
+    }
+
+    private void DeliverOnly(int thread, long steps)
+    {
+        if (steps == 0)
+        {
+            return;
+        }
+
+        Gather(thread, steps - 1);
+        foreach (int c in _chunksOfThread[thread])
+        {
+            if (_chunks[c].FirstOfThread)
+            {
+                Pull(thread, _chunks[c], steps - 1);
+            }
+        }
+    }
+
+    /// <summary>Adds the jumps of the spikes of step <paramref name="spikeStep"/> onto the targets of <paramref name="chunk"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Pull(int thread, Chunk chunk, long spikeStep)
+    {
+        Projection[] incoming = _incoming[chunk.Pop];
+        if (incoming.Length == 0)
+        {
+            return;
+        }
+
+        int lo = chunk.Lo, hi = chunk.PartHi;
+        bool all = lo == 0 && hi == _pops[chunk.Pop].Size;
+        int[][] gathered = _gathered[thread];
+        int[] gatheredCount = _gatheredCount[thread];
+        for (int q = 0; q < incoming.Length; q++)
+        {
+            Projection proj = incoming[q];
+            int src = _popIndexOfSource[chunk.Pop][q];
+            SynapseMatrix m = proj.Matrix!;
+            Population target = proj.Target;
+            bool direct = target.ReceptorDirect[proj.Receptor];
+            double[] buffer = direct ? target.DirectInput(proj.Receptor)! : target.Inputs[proj.Receptor];
+            int ring = target.RingLength, n = direct ? 0 : target.Size;
+            int[] rowStart = m.RowStart, targets = m.Targets;
+            double[]? weights = m.Weights;
+            double w = m.ConstantWeight;
+            ReadOnlySpan<int> sourceSpikes = gathered[src].AsSpan(0, gatheredCount[src]);
+            if (m.BucketRow is null)
+            {
+                int slotBase = (int)((spikeStep + m.ConstantDelay) % ring) * n;
+                foreach (int s in sourceSpikes)
+                {
+                    int a = rowStart[s], b = rowStart[s + 1];
+                    Scatter(buffer, slotBase, targets, weights, w, all || lo == 0 ? a : LowerBound(targets, a, b, lo), b, hi, all);
+                }
+            }
+            else
+            {
+                int[] bucketStart = m.BucketStart!;
+                int[] bucketRow = m.BucketRow;
+                ushort[] bucketDelay = m.BucketDelay!;
+                foreach (int s in sourceSpikes)
+                {
+                    int bEnd = bucketRow[s + 1], rowEnd = rowStart[s + 1];
+                    for (int bk = bucketRow[s]; bk < bEnd; bk++)
+                    {
+                        int a = bucketStart[bk], b = bk + 1 < bEnd ? bucketStart[bk + 1] : rowEnd;
+                        int slotBase = (int)((spikeStep + bucketDelay[bk]) % ring) * n;
+                        Scatter(buffer, slotBase, targets, weights, w, all || lo == 0 ? a : LowerBound(targets, a, b, lo), b, hi, all);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Concatenates the spikes of step <paramref name="spikeStep"/> per population (chunk order) into this thread's buffers.</summary>
+    private void Gather(int thread, long spikeStep)
+    {
+        int parity = (int)(spikeStep & 1);
+        int[] chunkCounts = _chunkCounts[parity];
+        int[][] gathered = _gathered[thread];
+        int[] gatheredCount = _gatheredCount[thread];
+        for (int p = 0; p < _pops.Length; p++)
+        {
+            if (!_isSource[p])
+            {
+                continue;
+            }
+
+            int total = 0;
+            int[] buffer = _spikes[parity][p];
+            foreach (int c in _chunksOfPop[p])
+            {
+                int count = chunkCounts[c];
+                if (count > 0)
+                {
+                    Array.Copy(buffer, _chunks[c].Lo, gathered[p], total, count);
+                    total += count;
+                }
+            }
+
+            gatheredCount[p] = total;
+        }
+    }
+
+    /// <summary>Adds the weights of synapses k = from … end − 1 whose targets are below <paramref name="hi"/> (all of them when
+    /// <paramref name="all"/>; rows are sorted by target).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scatter(double[] buffer, int slotBase, int[] targets, double[]? weights, double w, int from, int end, int hi, bool all)
+    {
+        if (!all)
+        {
+            end = LowerBound(targets, from, end, hi);
+        }
+
+        // Indices are in range by construction (targets < Size, slotBase + target < buffer length).
+        ref double dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), slotBase);
+        ref int tg = ref MemoryMarshal.GetArrayDataReference(targets);
+        if (weights is null)
+        {
+            int k = from;
+            for (; k + 4 <= end; k += 4)
+            {
+                Unsafe.Add(ref dst, Unsafe.Add(ref tg, k)) += w;
+                Unsafe.Add(ref dst, Unsafe.Add(ref tg, k + 1)) += w;
+                Unsafe.Add(ref dst, Unsafe.Add(ref tg, k + 2)) += w;
+                Unsafe.Add(ref dst, Unsafe.Add(ref tg, k + 3)) += w;
+            }
+
+            for (; k < end; k++)
+            {
+                Unsafe.Add(ref dst, Unsafe.Add(ref tg, k)) += w;
+            }
+        }
+        else
+        {
+            ref double wt = ref MemoryMarshal.GetArrayDataReference(weights);
+            for (int k = from; k < end; k++)
+            {
+                Unsafe.Add(ref dst, Unsafe.Add(ref tg, k)) += Unsafe.Add(ref wt, k);
+            }
+        }
+    }
+
+    private static int LowerBound(int[] values, int a, int b, int key)
+    {
+        while (a < b)
+        {
+            int mid = (a + b) >>> 1;
+            if (values[mid] < key)
+            {
+                a = mid + 1;
+            }
+            else
+            {
+                b = mid;
+            }
+        }
+
+        return a;
+    }
+
+    /// <param name="Pop">Population index.</param>
+    /// <param name="Lo">First local neuron.</param>
+    /// <param name="Hi">One past the last local neuron.</param>
+    /// <param name="Thread">Owning thread.</param>
+    /// <param name="FirstOfThread">True for the owning thread's first chunk of this population (cursors restart).</param>
+    /// <param name="PartHi">End of the owning thread's part of the population (delivery covers [Lo, PartHi) at the first chunk).</param>
+    private readonly record struct Chunk(int Pop, int Lo, int Hi, int Thread, bool FirstOfThread, int PartHi);
+}
+
+/// <summary>Thrown in the waiting workers when another worker failed.</summary>
+internal sealed class BarrierAbortedException : Exception
+{
+    public BarrierAbortedException()
+        : base("Another worker failed.")
+    {
+    }
+
+    public BarrierAbortedException(string message)
+        : base(message)
+    {
+    }
+
+    public BarrierAbortedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
+
+/// <summary>
+/// A reusable barrier for a fixed number of threads: the last arriving thread opens it by advancing a generation
+/// counter; the others spin (a step takes microseconds), then yield a few times, then block on a monitor. The spin
+/// budget adapts: it grows while waits end within it (an idle machine) and halves whenever a thread had to block (an
+/// oversubscribed machine, where spinning only delays the thread being waited for).
+/// </summary>
+internal sealed class StepBarrier(int count)
+{
+    private const int MaxSpin = 4096;
+    private const int MinSpin = 16;
+    private const int YieldRounds = 4;
+    private readonly object _lock = new();
+    private readonly int _count = count;
+    private int _remaining = count;
+    private int _generation;
+    private int _blocked;
+    private int _spinLimit = 1024;
+    private volatile bool _aborted;
+
+    public void SignalAndWait()
+    {
+        int generation = Volatile.Read(ref _generation);
+        if (Interlocked.Decrement(ref _remaining) == 0)
+        {
+            _remaining = _count;
+            Interlocked.Increment(ref _generation);
+            if (Volatile.Read(ref _blocked) > 0)
+            {
+                lock (_lock)
+                {
+                    Monitor.PulseAll(_lock);
+                }
+            }
+
+            return;
+        }
+
+        int limit = Volatile.Read(ref _spinLimit);
+        for (int i = 0; i < limit; i++)
+        {
+            if (Volatile.Read(ref _generation) != generation)
+            {
+                if (limit < MaxSpin && i > limit / 2)
+                {
+                    Volatile.Write(ref _spinLimit, Math.Min(MaxSpin, limit * 2));
+                }
+
+                return;
+            }
+
+            Thread.SpinWait(4);
+        }
+
+        Volatile.Write(ref _spinLimit, Math.Max(MinSpin, limit / 2));
+        for (int i = 0; i < YieldRounds; i++)
+        {
+            if (Volatile.Read(ref _generation) != generation)
+            {
+                return;
+            }
+
+            Thread.Yield();
+        }
+
+        lock (_lock)
+        {
+            Interlocked.Increment(ref _blocked);
+            while (Volatile.Read(ref _generation) == generation && !_aborted)
+            {
+                Monitor.Wait(_lock);
+            }
+
+            Interlocked.Decrement(ref _blocked);
+        }
+
+        if (_aborted)
+        {
+            throw new BarrierAbortedException();
+        }
+    }
+
+    public void Abort()
+    {
+        _aborted = true;
+        lock (_lock)
+        {
+            Monitor.PulseAll(_lock);
+        }
+    }
+}
