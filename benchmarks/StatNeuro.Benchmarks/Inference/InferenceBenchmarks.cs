@@ -6,8 +6,11 @@ using StatNeuro.Ising;
 namespace StatNeuro.Benchmarks.Inference;
 
 /// <summary>
-/// Question: how long do exact maximum likelihood at N = 20 (goal &lt; 1 s; ConIII Enumerate: 1042 s) and PLM at
-/// N = 100, M = 1e5 (goal &lt; 5 s) take on planted SK data (β = 1)?
+/// Question: how long do exact maximum likelihood at N = 20, M = 1e5, β = 1 (goal &lt; 1 s; ConIII Enumerate:
+/// 1042 s) and PLM at N = 100, M = 1e5, β = 0.5 (goal &lt; 5 s) take on planted SK data, and what does one exact
+/// enumeration of 2²⁰ states (one exact-ML evaluation, P(K) included) cost? Steady state (JIT warmed up); the CLI
+/// side, start-up included, is timed by <c>benchmarks/compare/inverse_ising.py</c>.
+/// Run: <c>dotnet run -c Release --project benchmarks/StatNeuro.Benchmarks -- --filter '*InferenceBenchmarks*'</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class InferenceBenchmarks

@@ -56,7 +56,7 @@ public static class ExactMaximumLikelihood
         double Objective(ReadOnlySpan<double> theta, Span<double> gradient)
         {
             IsingModel model = IsingParameters.Unpack(theta, n);
-            ExactStatistics e = ExactEnumeration.Compute(model);
+            ExactStatistics e = ExactEnumeration.Compute(model, -1, upCounts: false);
             double[] modelPhi = IsingParameters.PackMoments(e.Means, e.SecondMoments);
             double f = e.LogPartition;
             for (int k = 0; k < phi.Length; k++)

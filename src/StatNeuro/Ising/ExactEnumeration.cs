@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace StatNeuro.Ising;
 
@@ -56,7 +57,10 @@ public static class ExactEnumeration
     /// <param name="model">The model, N ≤ <see cref="MaxSize"/>.</param>
     /// <param name="maxThreads">Thread limit (−1 = all cores); the result does not depend on it.</param>
     /// <returns>log Z, moments and P(K).</returns>
-    public static ExactStatistics Compute(IsingModel model, int maxThreads = -1)
+    public static ExactStatistics Compute(IsingModel model, int maxThreads = -1) => Compute(model, maxThreads, upCounts: true);
+
+    /// <summary>Computes the exact statistics; <paramref name="upCounts"/> = false skips P(K) (left all zero).</summary>
+    internal static ExactStatistics Compute(IsingModel model, int maxThreads, bool upCounts)
     {
         ArgumentNullException.ThrowIfNull(model);
         int n = model.Size;
@@ -72,9 +76,12 @@ public static class ExactEnumeration
         double[] hA = hm[..nA].ToArray(), hB = hm[nA..].ToArray();
         double[] jA = Block(jm, n, 0, nA), jB = Block(jm, n, nA, nB);
 
-        // Half-state tables built in Gray-code order: spins (±1 as double), log-weights, up counts.
+        // Half-state tables built in Gray-code order: spins (±1 as double), log-weights, up counts. The B states are
+        // then sorted by up count, so the B-sum of every up count is a sum over one contiguous range.
         (double[] spinsA, double[] logA, int[] upA) = HalfStates(nA, hA, jA);
         (double[] spinsB, double[] logB, int[] upB) = HalfStates(nB, hB, jB);
+        var upStart = new int[nB + 2];
+        (spinsB, logB, upB) = SortByUpCount(nB, spinsB, logB, upB, upStart);
         var columnsB = new double[nB][];
         for (int j = 0; j < nB; j++)
         {
@@ -95,73 +102,43 @@ public static class ExactEnumeration
             }
         }
 
+        // One pass: row a's exponents are shifted by their own maximum rowLog[a]; the per-chunk sums over a
+        // (weights of the B states, P(K) table) are kept relative to a running maximum and rescaled when it grows.
         int chunks = Math.Min(statesA, 64);
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
-
-        // Pass 1: global maximum exponent.
-        var chunkMax = new double[chunks];
-        Parallel.For(0, chunks, options, c =>
-        {
-            var e = new double[statesB];
-            var g = new double[nB];
-            double best = double.NegativeInfinity;
-            for (int a = statesA * c / chunks; a < statesA * (c + 1) / chunks; a++)
-            {
-                Exponents(a, nA, nB, spinsA, logA, logB, columnsB, jAB, g, e);
-                best = Math.Max(best, TensorPrimitives.Max(e));
-            }
-
-            chunkMax[c] = best;
-        });
-        double shift = TensorPrimitives.Max(chunkMax);
-
-        // Pass 2: weights and moments.
         var weightA = new double[statesA];
+        var rowLog = new double[statesA];
         var cross = new double[statesA * nB];
+        var chunkMax = new double[chunks];
         var weightBParts = new double[chunks][];
         var upTables = new double[chunks][];
+        var half = new HalfTables(nA, nB, spinsA, logA, upA, logB, upStart, columnsB, jAB);
         Parallel.For(0, chunks, options, c =>
         {
-            var e = new double[statesB];
-            var g = new double[nB];
             var wB = new double[statesB];
-            var upTable = new double[(nA + 1) * (nB + 1)];
-            var byUpB = new double[nB + 1];
-            for (int a = statesA * c / chunks; a < statesA * (c + 1) / chunks; a++)
-            {
-                Exponents(a, nA, nB, spinsA, logA, logB, columnsB, jAB, g, e);
-                TensorPrimitives.Add(e, -shift, e);
-                TensorPrimitives.Exp(e, e);
-                weightA[a] = TensorPrimitives.Sum(e);
-                for (int j = 0; j < nB; j++)
-                {
-                    cross[a * nB + j] = TensorPrimitives.Dot(e, columnsB[j]);
-                }
-
-                TensorPrimitives.Add(wB, e, wB);
-                Array.Clear(byUpB);
-                for (int b = 0; b < statesB; b++)
-                {
-                    byUpB[upB[b]] += e[b];
-                }
-
-                int ka = upA[a];
-                for (int kb = 0; kb <= nB; kb++)
-                {
-                    upTable[ka * (nB + 1) + kb] += byUpB[kb];
-                }
-            }
-
+            var upTable = upCounts ? new double[(nA + 1) * (nB + 1)] : [];
+            chunkMax[c] = Chunk(half, statesA * c / chunks, statesA * (c + 1) / chunks, weightA, rowLog, cross, wB, upTable);
             weightBParts[c] = wB;
             upTables[c] = upTable;
         });
+        double shift = TensorPrimitives.Max(chunkMax);
+        for (int a = 0; a < statesA; a++)
+        {
+            double f = Math.Exp(rowLog[a] - shift);
+            weightA[a] *= f;
+            TensorPrimitives.Multiply(cross.AsSpan(a * nB, nB), f, cross.AsSpan(a * nB, nB));
+        }
 
         var weightB = new double[statesB];
         var up = new double[(nA + 1) * (nB + 1)];
         for (int c = 0; c < chunks; c++)
         {
-            TensorPrimitives.Add(weightB, weightBParts[c], weightB);
-            TensorPrimitives.Add(up, upTables[c], up);
+            double f = Math.Exp(chunkMax[c] - shift);
+            TensorPrimitives.MultiplyAdd(weightBParts[c], f, weightB, weightB);
+            if (upCounts)
+            {
+                TensorPrimitives.MultiplyAdd(upTables[c], f, up, up);
+            }
         }
 
         double z = TensorPrimitives.Sum(weightA);
@@ -223,6 +200,86 @@ public static class ExactEnumeration
         return new ExactStatistics(n, shift + Math.Log(z), means, second, pk);
     }
 
+    private sealed record HalfTables(int NA, int NB, double[] SpinsA, double[] LogA, int[] UpA, double[] LogB, int[] UpStart, double[][] ColumnsB, double[] JAB);
+
+    /// <summary>Rows a0..a1 of the A × B weight table; returns the chunk's running maximum exponent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Chunk(HalfTables t, int a0, int a1, double[] weightA, double[] rowLog, double[] cross, double[] wB, double[] upTable)
+    {
+        int nA = t.NA, nB = t.NB;
+        var e = new double[wB.Length];
+        var g = new double[nB];
+        double runningMax = double.NegativeInfinity;
+        for (int a = a0; a < a1; a++)
+        {
+            Exponents(a, nA, nB, t.SpinsA, t.LogA, t.LogB, t.ColumnsB, t.JAB, g, e);
+            double m = TensorPrimitives.Max(e);
+            TensorPrimitives.Add(e, -m, e);
+            TensorPrimitives.Exp(e, e);
+            weightA[a] = TensorPrimitives.Sum(e);
+            rowLog[a] = m;
+            for (int j = 0; j < nB; j++)
+            {
+                cross[a * nB + j] = TensorPrimitives.Dot(e, t.ColumnsB[j]);
+            }
+
+            if (m > runningMax)
+            {
+                if (runningMax > double.NegativeInfinity)
+                {
+                    double down = Math.Exp(runningMax - m);
+                    TensorPrimitives.Multiply(wB, down, wB);
+                    TensorPrimitives.Multiply(upTable, down, upTable);
+                }
+
+                runningMax = m;
+            }
+
+            double f = Math.Exp(m - runningMax);
+            TensorPrimitives.MultiplyAdd(e, f, wB, wB);
+            if (upTable.Length > 0)
+            {
+                int ka = t.UpA[a];
+                for (int kb = 0; kb <= nB; kb++)
+                {
+                    upTable[ka * (nB + 1) + kb] += f * TensorPrimitives.Sum(e.AsSpan(t.UpStart[kb], t.UpStart[kb + 1] - t.UpStart[kb]));
+                }
+            }
+        }
+
+        return runningMax;
+    }
+
+    /// <summary>Reorders half-states by up count (stable); upStart[k] is the first state with k up spins.</summary>
+    private static (double[] Spins, double[] LogWeight, int[] Up) SortByUpCount(int m, double[] spins, double[] logw, int[] up, int[] upStart)
+    {
+        int states = logw.Length;
+        foreach (int k in up)
+        {
+            upStart[k + 1]++;
+        }
+
+        for (int k = 0; k <= m; k++)
+        {
+            upStart[k + 1] += upStart[k];
+        }
+
+        var next = (int[])upStart.Clone();
+        var s2 = new double[spins.Length];
+        var l2 = new double[states];
+        var u2 = new int[states];
+        for (int b = 0; b < states; b++)
+        {
+            int slot = next[up[b]]++;
+            Array.Copy(spins, b * m, s2, slot * m, m);
+            l2[slot] = logw[b];
+            u2[slot] = up[b];
+        }
+
+        return (s2, l2, u2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Exponents(int a, int nA, int nB, double[] spinsA, double[] logA, double[] logB, double[][] columnsB, double[] jAB, double[] g, double[] e)
     {
         Array.Clear(g);

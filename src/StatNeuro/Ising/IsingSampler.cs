@@ -1,6 +1,9 @@
 using System.Diagnostics;
-using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using StatNeuro.Data;
 using StatNeuro.Numerics;
 
@@ -133,14 +136,27 @@ public static class IsingSampler
 /// A set of persistent Markov chains for one model size: spin states, single-precision local fields and one random
 /// stream per chain. Used by <see cref="IsingSampler"/> and by persistent-chain Boltzmann learning.
 /// </summary>
+/// <remarks>
+/// Kernel (per sweep of N site-ordered updates): the N random numbers of the sweep are drawn first and turned, all
+/// at once with vectorised logarithms, into thresholds t_i; spin i then flips iff x_i = 2 s_i H_i &lt; t_i, which is
+/// exactly the Metropolis rule u &lt; e^{−x} for t = −ln u, and exactly the heat-bath rule u (1 + e^{x}) &lt; 1 for
+/// t = ln((1 − u)/u), with u uniform on (0, 1) at 32-bit resolution (no exponential per update). The local fields
+/// H are cached and changed only on an accepted flip, by one SIMD update H ← H − 2 s_i J_{·i} over the contiguous,
+/// zero-padded coupling row (512-bit vectors where the CPU has them). Fields are recomputed from scratch in double
+/// precision every 256 sweeps, so single-precision rounding never accumulates.
+/// </remarks>
 public sealed class MarkovChains
 {
+    private const int Pad = 16;
+    private const int ThresholdBatch = 8;
     private readonly int _n;
     private readonly int _stride;
     private readonly sbyte[] _states;
     private readonly float[] _fields;
     private readonly RandomGenerator[] _rngs;
     private readonly int[] _sweepsSinceRefresh;
+    private readonly double[][] _uniforms;
+    private readonly float[][] _thresholds;
     private float[] _couplings;
     private float[] _h;
 
@@ -153,12 +169,14 @@ public sealed class MarkovChains
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chains);
         _n = model.Size;
-        _stride = (_n + Vector<float>.Count - 1) / Vector<float>.Count * Vector<float>.Count;
+        _stride = (_n + Pad - 1) / Pad * Pad;
         Chains = chains;
         _states = new sbyte[chains * _n];
         _fields = new float[chains * _stride];
         _rngs = new RandomGenerator[chains];
         _sweepsSinceRefresh = new int[chains];
+        _uniforms = new double[chains][];
+        _thresholds = new float[chains][];
         var streams = new RandomStreams(seed);
         for (int c = 0; c < chains; c++)
         {
@@ -187,14 +205,15 @@ public sealed class MarkovChains
             throw new ArgumentException("model size differs from the chains'.", nameof(model));
         }
 
-        var j = new float[_n * _stride];
+        // Row i occupies 2 × stride floats: the zero-padded coupling row, twice (see RegisterKernel).
+        var j = new float[_n * 2 * _stride];
         var h = new float[_n];
         for (int i = 0; i < _n; i++)
         {
             h[i] = (float)model.Fields[i];
             for (int k = 0; k < _n; k++)
             {
-                j[i * _stride + k] = (float)model.Couplings[i * _n + k];
+                j[i * 2 * _stride + k] = j[i * 2 * _stride + _stride + k] = (float)model.Couplings[i * _n + k];
             }
         }
 
@@ -203,6 +222,7 @@ public sealed class MarkovChains
         for (int c = 0; c < Chains; c++)
         {
             RefreshFields(c);
+            _sweepsSinceRefresh[c] = 0;
         }
     }
 
@@ -220,7 +240,7 @@ public sealed class MarkovChains
             double sum = _h[i];
             for (int k = 0; k < _n; k++)
             {
-                sum += (double)_couplings[i * _stride + k] * s[k];
+                sum += (double)_couplings[i * 2 * _stride + k] * s[k];
             }
 
             f[i] = (float)sum;
@@ -235,19 +255,16 @@ public sealed class MarkovChains
     /// <param name="sweeps">Number of sweeps of N site-ordered updates.</param>
     public void Run(int chain, SamplerKind kind, int sweeps)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(chain);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(chain, Chains);
         const int RefreshEvery = 256;
+        double[] uniforms = _uniforms[chain] ??= new double[ThresholdBatch * _n];
+        float[] thresholds = _thresholds[chain] ??= new float[ThresholdBatch * _n];
         int done = 0;
         while (done < sweeps)
         {
             int block = Math.Min(RefreshEvery - _sweepsSinceRefresh[chain], sweeps - done);
-            if (kind == SamplerKind.Metropolis)
-            {
-                Kernel<MetropolisRule>(_n, _stride, _couplings, _states.AsSpan(chain * _n, _n), _fields.AsSpan(chain * _stride, _stride), ref _rngs[chain], block);
-            }
-            else
-            {
-                Kernel<HeatBathRule>(_n, _stride, _couplings, _states.AsSpan(chain * _n, _n), _fields.AsSpan(chain * _stride, _stride), ref _rngs[chain], block);
-            }
+            Kernel(kind, _n, _stride, _couplings, _states.AsSpan(chain * _n, _n), _fields.AsSpan(chain * _stride, _stride), ref _rngs[chain], block, uniforms, thresholds);
 
             // Every 256 sweeps the float local fields are recomputed from scratch so rounding never accumulates.
             _sweepsSinceRefresh[chain] += block;
@@ -261,54 +278,224 @@ public sealed class MarkovChains
         }
     }
 
-    private interface IRule
+    /// <summary>
+    /// Draws the thresholds of <paramref name="count"/> sweeps of n updates: t = −ln u (Metropolis) or
+    /// ln((1 − u)/u) (heat bath), u = (k + ½)/2³² with k the low or high half of a 64-bit draw. Each sweep uses its
+    /// own ⌈n/2⌉ draws, so the chain does not depend on how its sweeps are split into calls.
+    /// </summary>
+    private static void Thresholds(SamplerKind kind, ref RandomGenerator rng, double[] uniforms, float[] thresholds, int n, int count)
     {
-        static abstract bool Flip(int spin, float field, float uniform);
-    }
-
-    private readonly struct MetropolisRule : IRule
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool Flip(int spin, float field, float uniform)
+        const double Scale = 1.0 / 4294967296.0;
+        RandomGenerator local = rng;
+        for (int sweep = 0; sweep < count; sweep++)
         {
-            float x = 2 * spin * field; // −Δ log-weight of the flip
-            return x <= 0 || uniform < MathF.Exp(-x);
-        }
-    }
+            Span<double> u = uniforms.AsSpan(sweep * n, n);
+            int i = 0;
+            for (; i + 1 < n; i += 2)
+            {
+                ulong r = local.NextUInt64();
+                u[i] = ((uint)r + 0.5) * Scale;
+                u[i + 1] = ((uint)(r >> 32) + 0.5) * Scale;
+            }
 
-    private readonly struct HeatBathRule : IRule
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static bool Flip(int spin, float field, float uniform)
+            if (i < n)
+            {
+                u[i] = ((uint)local.NextUInt64() + 0.5) * Scale;
+            }
+        }
+
+        rng = local;
+        Span<double> all = uniforms.AsSpan(0, count * n);
+        if (kind == SamplerKind.Metropolis)
         {
-            // P(new spin = -s) = 1 / (1 + e^{2 s H}).
-            return uniform * (1 + MathF.Exp(2 * spin * field)) < 1;
+            TensorPrimitives.Log(all, all);
+            TensorPrimitives.Negate(all, all);
         }
+        else
+        {
+            // (1 − u)/u: both exact in double for u = (k + ½)/2³².
+            for (int k = 0; k < all.Length; k++)
+            {
+                all[k] = (1 - all[k]) / all[k];
+            }
+
+            TensorPrimitives.Log(all, all);
+        }
+
+        // Stored halved: the kernels test s_i H_i < t/2.
+        TensorPrimitives.Multiply(all, 0.5, all);
+        TensorPrimitives.ConvertTruncating<double, float>(all, thresholds.AsSpan(0, all.Length));
     }
 
-    private static void Kernel<TRule>(int n, int stride, float[] couplings, Span<sbyte> s, Span<float> fields, ref RandomGenerator rng, int sweeps)
-        where TRule : struct, IRule
+    private static void Kernel(SamplerKind kind, int n, int stride, float[] couplings, Span<sbyte> s, Span<float> fields, ref RandomGenerator rng, int sweeps, double[] uniforms, float[] thresholds)
     {
-        int width = Vector<float>.Count;
+        if (Avx512F.IsSupported && stride <= 8 * Pad)
+        {
+            ref sbyte spin = ref MemoryMarshal.GetReference(s);
+            ref float field = ref MemoryMarshal.GetReference(fields);
+            ref float coupling = ref MemoryMarshal.GetArrayDataReference(couplings);
+            ref float threshold = ref MemoryMarshal.GetArrayDataReference(thresholds);
+            int batch = thresholds.Length / n;
+            for (int done = 0; done < sweeps; done += batch)
+            {
+                int count = Math.Min(batch, sweeps - done);
+                Thresholds(kind, ref rng, uniforms, thresholds, n, count);
+                switch (stride / Pad)
+                {
+                    case 1: RegisterKernel<Width1>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    case 2: RegisterKernel<Width2>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    case 3: RegisterKernel<Width3>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    case 4: RegisterKernel<Width4>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    case 5: RegisterKernel<Width5>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    case 6: RegisterKernel<Width6>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    case 7: RegisterKernel<Width7>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                    default: RegisterKernel<Width8>(n, ref coupling, ref spin, ref field, ref threshold, count); break;
+                }
+            }
+
+            return;
+        }
+
+        MemoryKernel(kind, n, stride, couplings, s, fields, ref rng, sweeps, uniforms, thresholds);
+    }
+
+    /// <summary>
+    /// General kernel: local fields in memory, a branch on every update and a SIMD row update on accepted flips.
+    /// </summary>
+    private static void MemoryKernel(SamplerKind kind, int n, int stride, float[] couplings, Span<sbyte> s, Span<float> fields, ref RandomGenerator rng, int sweeps, double[] uniforms, float[] thresholds)
+    {
+        ref sbyte spin = ref MemoryMarshal.GetReference(s);
+        ref float field = ref MemoryMarshal.GetReference(fields);
+        ref float coupling = ref MemoryMarshal.GetArrayDataReference(couplings);
+        ref float threshold = ref MemoryMarshal.GetArrayDataReference(thresholds);
         for (int sweep = 0; sweep < sweeps; sweep++)
         {
+            Thresholds(kind, ref rng, uniforms, thresholds, n, 1);
             for (int i = 0; i < n; i++)
             {
-                int si = s[i];
-                float u = (rng.NextUInt64() >> 40) * (1.0f / (1 << 24));
-                if (!TRule.Flip(si, fields[i], u))
+                int si = Unsafe.Add(ref spin, i);
+                if (si * Unsafe.Add(ref field, i) >= Unsafe.Add(ref threshold, i))
                 {
                     continue;
                 }
 
-                s[i] = (sbyte)-si;
-                var delta = new Vector<float>(-2f * si);
-                ReadOnlySpan<float> row = couplings.AsSpan(i * stride, stride);
-                for (int k = 0; k < stride; k += width)
+                Unsafe.Add(ref spin, i) = (sbyte)-si;
+                UpdateFields(ref field, ref Unsafe.Add(ref coupling, (nint)i * 2 * stride), -2f * si, stride);
+            }
+        }
+    }
+
+    /// <summary>
+    /// AVX-512 kernel for N ≤ 128: all local fields live in (at most eight) 512-bit registers for the whole call, so
+    /// an update never waits on memory; it is branch-free (the row is added with coefficient 0 when the flip is
+    /// rejected), so its cost does not depend on the acceptance rate. The register file is rotated by one block
+    /// after every 16 spins, so the block holding the current spin is always f0; coupling rows are stored twice in
+    /// a row (length 2 × stride), so the rotated offsets need no wrap-around.
+    /// </summary>
+    private static void RegisterKernel<TWidth>(int n, ref float coupling, ref sbyte spin, ref float field, ref float threshold, int sweeps)
+        where TWidth : struct, IWidth
+    {
+        int vectors = TWidth.Vectors, rowStride = 2 * Pad * vectors;
+        Vector512<float> f0 = Vector512.LoadUnsafe(ref field), f1 = default, f2 = default, f3 = default;
+        Vector512<float> f4 = default, f5 = default, f6 = default, f7 = default;
+        if (vectors > 1) { f1 = Vector512.LoadUnsafe(ref field, 16); }
+        if (vectors > 2) { f2 = Vector512.LoadUnsafe(ref field, 32); }
+        if (vectors > 3) { f3 = Vector512.LoadUnsafe(ref field, 48); }
+        if (vectors > 4) { f4 = Vector512.LoadUnsafe(ref field, 64); }
+        if (vectors > 5) { f5 = Vector512.LoadUnsafe(ref field, 80); }
+        if (vectors > 6) { f6 = Vector512.LoadUnsafe(ref field, 96); }
+        if (vectors > 7) { f7 = Vector512.LoadUnsafe(ref field, 112); }
+        for (int sweep = 0; sweep < sweeps; sweep++)
+        {
+            for (int b = 0; b < vectors; b++)
+            {
+                int lanes = Math.Min(Pad, n - Pad * b);
+                for (int l = 0; l < lanes; l++)
                 {
-                    var f = new Vector<float>(fields[k..]);
-                    (f + delta * new Vector<float>(row[k..])).CopyTo(fields[k..]);
+                    int i = Pad * b + l;
+                    int si = Unsafe.Add(ref spin, i);
+                    // s_i H_i (sign flipped by XOR) against t/2; everything but the permute is off the
+                    // dependency chain through f0.
+                    Vector512<float> sh = Avx512F.PermuteVar16x32(f0, Vector512.Create(l)) ^ Vector512.Create(si & int.MinValue).AsSingle();
+                    Vector512<float> accept = Vector512.LessThan(sh, Vector512.Create(Unsafe.Add(ref threshold, i)));
+                    Vector512<float> d = Vector512.Create(-2f * si) & accept;
+                    int flip = (int)(accept.ExtractMostSignificantBits() & 1);
+                    Unsafe.Add(ref spin, i) = (sbyte)(si - 2 * si * flip);
+                    ref float row = ref Unsafe.Add(ref coupling, (nint)i * rowStride + Pad * b);
+                    f0 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row), f0);
+                    if (vectors > 1) { f1 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 16), f1); }
+                    if (vectors > 2) { f2 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 32), f2); }
+                    if (vectors > 3) { f3 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 48), f3); }
+                    if (vectors > 4) { f4 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 64), f4); }
+                    if (vectors > 5) { f5 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 80), f5); }
+                    if (vectors > 6) { f6 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 96), f6); }
+                    if (vectors > 7) { f7 = Vector512.FusedMultiplyAdd(d, Vector512.LoadUnsafe(ref row, 112), f7); }
                 }
+
+                // Rotate the register file: the next block moves into f0.
+                Vector512<float> first = f0;
+                if (vectors == 1) { f0 = first; }
+                else if (vectors == 2) { f0 = f1; f1 = first; }
+                else if (vectors == 3) { f0 = f1; f1 = f2; f2 = first; }
+                else if (vectors == 4) { f0 = f1; f1 = f2; f2 = f3; f3 = first; }
+                else if (vectors == 5) { f0 = f1; f1 = f2; f2 = f3; f3 = f4; f4 = first; }
+                else if (vectors == 6) { f0 = f1; f1 = f2; f2 = f3; f3 = f4; f4 = f5; f5 = first; }
+                else if (vectors == 7) { f0 = f1; f1 = f2; f2 = f3; f3 = f4; f4 = f5; f5 = f6; f6 = first; }
+                else { f0 = f1; f1 = f2; f2 = f3; f3 = f4; f4 = f5; f5 = f6; f6 = f7; f7 = first; }
+            }
+
+            threshold = ref Unsafe.Add(ref threshold, n);
+        }
+
+        Vector512.StoreUnsafe(f0, ref field);
+        if (vectors > 1) { Vector512.StoreUnsafe(f1, ref field, 16); }
+        if (vectors > 2) { Vector512.StoreUnsafe(f2, ref field, 32); }
+        if (vectors > 3) { Vector512.StoreUnsafe(f3, ref field, 48); }
+        if (vectors > 4) { Vector512.StoreUnsafe(f4, ref field, 64); }
+        if (vectors > 5) { Vector512.StoreUnsafe(f5, ref field, 80); }
+        if (vectors > 6) { Vector512.StoreUnsafe(f6, ref field, 96); }
+        if (vectors > 7) { Vector512.StoreUnsafe(f7, ref field, 112); }
+    }
+
+    private interface IWidth
+    {
+        static abstract int Vectors { get; }
+    }
+
+    private readonly struct Width1 : IWidth { public static int Vectors => 1; }
+
+    private readonly struct Width2 : IWidth { public static int Vectors => 2; }
+
+    private readonly struct Width3 : IWidth { public static int Vectors => 3; }
+
+    private readonly struct Width4 : IWidth { public static int Vectors => 4; }
+
+    private readonly struct Width5 : IWidth { public static int Vectors => 5; }
+
+    private readonly struct Width6 : IWidth { public static int Vectors => 6; }
+
+    private readonly struct Width7 : IWidth { public static int Vectors => 7; }
+
+    private readonly struct Width8 : IWidth { public static int Vectors => 8; }
+
+    /// <summary>H ← H + delta · row over stride (a multiple of 16) floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateFields(ref float field, ref float row, float delta, int stride)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var d = Vector512.Create(delta);
+            for (nint k = 0; k < stride; k += 16)
+            {
+                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref field, (nuint)k) + d * Vector512.LoadUnsafe(ref row, (nuint)k), ref field, (nuint)k);
+            }
+        }
+        else
+        {
+            var d = Vector256.Create(delta);
+            for (nint k = 0; k < stride; k += 8)
+            {
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref field, (nuint)k) + d * Vector256.LoadUnsafe(ref row, (nuint)k), ref field, (nuint)k);
             }
         }
     }
