@@ -75,6 +75,9 @@ internal sealed class KineticTransitions
             flip[j] = means[j] <= 0 ? 1.0 : -1.0;
         }
 
+        // Keys: the bin and the source state packed into bits (two words up to N = 128; a string beyond).
+        bool packed = n <= 128;
+        var packedIndex = new Dictionary<(ulong Lo, ulong Hi, int Bin), int>();
         var index = new Dictionary<string, int>();
         var bin = new List<int>();
         var count = new List<double>();
@@ -103,7 +106,32 @@ internal sealed class KineticTransitions
 
                 int p = -1;
                 string? keyText = null;
-                if (merge)
+                (ulong, ulong, int) keyBits = default;
+                if (merge && packed)
+                {
+                    ulong lo = 0, hi = 0;
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (src[j] > 0)
+                        {
+                            if (j < 64)
+                            {
+                                lo |= 1UL << j;
+                            }
+                            else
+                            {
+                                hi |= 1UL << (j - 64);
+                            }
+                        }
+                    }
+
+                    keyBits = (lo, hi, b);
+                    if (!packedIndex.TryGetValue(keyBits, out p))
+                    {
+                        p = -1;
+                    }
+                }
+                else if (merge)
                 {
                     key[0] = (char)(b & 0xFFFF);
                     key[1] = (char)(b >> 16);
@@ -125,6 +153,10 @@ internal sealed class KineticTransitions
                     if (keyText is not null)
                     {
                         index[keyText] = p;
+                    }
+                    else if (merge && packed)
+                    {
+                        packedIndex[keyBits] = p;
                     }
 
                     bin.Add(b);
