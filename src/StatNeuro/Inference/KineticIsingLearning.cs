@@ -81,6 +81,7 @@ public static partial class KineticIsingLearning
         }
 
         KineticTransitions set = KineticTransitions.Build(data, bins);
+        set.PrepareHessianLayout();
         double[] binCounts = set.BinCounts();
         var rows = new RowResult[n];
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxThreads > 0 ? settings.MaxThreads : Environment.ProcessorCount };
@@ -158,6 +159,7 @@ public static partial class KineticIsingLearning
         int n = data.NeuronCount;
         KineticIsingModel asym = MaximumLikelihood(data, settings with { GradientTolerance = Math.Max(settings.GradientTolerance, 1e-6) }).Model;
         KineticTransitions set = KineticTransitions.Build(data, 1);
+        set.PrepareHessianLayout();
         int pairs = n * (n + 1) / 2;
         var x0 = new double[n + pairs];
         for (int i = 0; i < n; i++)
@@ -221,6 +223,7 @@ public static partial class KineticIsingLearning
         }
 
         KineticTransitions set = KineticTransitions.Build(data, model.StimulusBins);
+        set.PrepareHessianLayout();
         (double[] a, double[] bm) = ToSparseBasis(model, set.Flip);
         var se = new double[n * n];
         int bins = model.StimulusBins;
@@ -412,6 +415,9 @@ public static partial class KineticIsingLearning
 
         public double[] E { get; }
 
+        /// <summary>Per-pattern Hessian weights c_p sech² H_p for the dense kernel (allocated on first use).</summary>
+        public float[]? DenseWeights { get; set; }
+
         public void Clear()
         {
             LogLikelihood = 0;
@@ -467,6 +473,13 @@ public static partial class KineticIsingLearning
         w.Clear();
         int n = set.N, bins = set.Bins;
         double ll = 0;
+        float[]? dense = null;
+        if (hessian && set.DenseU is not null)
+        {
+            w.DenseWeights ??= new float[set.PatternCount];
+            dense = w.DenseWeights;
+        }
+
         for (int p = 0; p < set.PatternCount; p++)
         {
             ReadOnlySpan<int> act = set.ActiveOf(p);
@@ -495,6 +508,17 @@ public static partial class KineticIsingLearning
                 double weight = count * (1 - tanh * tanh);
                 w.D[b] += weight;
                 int cb = b * n;
+                if (dense is not null)
+                {
+                    dense[p] = (float)weight;
+                    foreach (int j in act)
+                    {
+                        w.C[cb + j] += weight;
+                    }
+
+                    continue;
+                }
+
                 for (int u = 0; u < act.Length; u++)
                 {
                     int j = act[u];
@@ -509,7 +533,11 @@ public static partial class KineticIsingLearning
         }
 
         w.LogLikelihood = ll;
-        if (hessian)
+        if (hessian && dense is not null)
+        {
+            KineticHessianKernel.Accumulate(set, dense, w.E);
+        }
+        else if (hessian)
         {
             // Active lists are ascending, so only E[j, k] with k ≤ j was filled: mirror it.
             for (int j = 0; j < n; j++)
