@@ -11,9 +11,9 @@ namespace StatNeuro.Cli.Reproduce;
 /// comparison of asymmetric, symmetric and stimulus-driven kinetic models.</summary>
 internal sealed class KineticSection : IReproduceSection
 {
-    private static readonly int[] GridSteps = [10_000, 100_000];
-    private static readonly int[] GridSizes = [20, 50, 100];
-    private static readonly double[] GridGains = [0.5, 1.0, 1.5];
+    private static readonly int[] s_gridSteps = [10_000, 100_000];
+    private static readonly int[] s_gridSizes = [20, 50, 100];
+    private static readonly double[] s_gridGains = [0.5, 1.0, 1.5];
 
     public string Name => "kinetic";
 
@@ -49,7 +49,7 @@ internal sealed class KineticSection : IReproduceSection
     {
         // --full: the whole acceptance grid (T outer, then N, then g; seed index = position in this order).
         (int N, double G, int T)[] grid = context.Full
-            ? [.. from t in GridSteps from n in GridSizes from g in GridGains select (n, g, t)]
+            ? [.. from t in s_gridSteps from n in s_gridSizes from g in s_gridGains select (n, g, t)]
             : [(20, 1, 20_000), (50, 1, 20_000)];
         var cols = new List<double>[10];
         for (int k = 0; k < cols.Length; k++)

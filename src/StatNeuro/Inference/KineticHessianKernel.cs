@@ -14,7 +14,7 @@ namespace StatNeuro.Inference;
 /// test, so the fixed point and the 1e-8 gradient tolerance are unchanged.</remarks>
 internal static class KineticHessianKernel
 {
-    private static readonly bool HasFma = Fma.IsSupported;
+    private static readonly bool s_hasFma = Fma.IsSupported;
 
     public static void Accumulate(KineticTransitions set, float[] weights, double[] e)
     {
@@ -59,7 +59,7 @@ internal static class KineticHessianKernel
     }
 
     private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        HasFma ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+        s_hasFma ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
     private static void Tile(ReadOnlySpan<float> a, float[] b, int jb, int kb, double[] acc, int np)
     {
