@@ -293,7 +293,7 @@ internal sealed class KineticSection : IReproduceSection
 
         int segments = test.SegmentCount, length = test.Segment(0).Length;
         double[] SimulatedD1(KineticIsingModel model) => GlauberDynamics.DelayedCorrelations(GlauberDynamics.Parallel(model, segments, length, new RandomStreams(context.Seed), 11, burnIn: length), 1);
-        Row("equilibrium pairwise (independent draws)", "equilibrium", perEq, MeanSe(trainEq).Mean, new double[n * n], $"{eq.Converged}");
+        Row("equilibrium pairwise (independent draws)", "equilibrium", perEq, MeanSe(trainEq).Mean, new double[n * n], $"{eq.Converged} ({(eq.Notes.TryGetValue("gradient_norm", out double eg) ? eg : double.NaN):E0})");
         Row("symmetric kinetic ML", "symmetric", perSym, sym.Notes["log_likelihood"], SimulatedD1(sym.Model), $"{sym.Converged} ({sym.Notes["gradient_norm"]:E0})");
         Row("asymmetric kinetic ML", "asymmetric", perAsym, asym.Notes["log_likelihood"], SimulatedD1(asym.Model), $"{asym.Converged} ({asym.Notes["gradient_norm"]:E0})");
         context.TextTable($"Seed comparison on the retina, first {cells} cells: fitted on the 149 even repeats, log-likelihood per bin (nats, sum over cells) on train and on the 148 odd repeats (mean ± SE over repeats; difference to the asymmetric model paired by repeat), and D_ij(1) of each model simulated (parallel Glauber; the equilibrium model as independent draws has D(1) = 0) vs the held-out data.",
