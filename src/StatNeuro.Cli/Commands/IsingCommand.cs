@@ -18,7 +18,7 @@ internal static class IsingCommand
 
     private static Command CreateSample(CliContext cli)
     {
-        var command = new Command("sample", "Sample an Ising model by Monte Carlo (or exactly for N <= 25 with --exact); writes samples.npy (uint8 0/1, 0 = spin -1).");
+        var command = new Command("sample", "Sample an Ising model by Monte Carlo (or exactly for N <= 25 with --exact), or a kinetic Ising time series by Glauber dynamics with --kinetic; writes samples.npy (uint8 0/1, 0 = spin -1).");
         var common = new CommonOptions("ising-samples");
         var model = new Option<string?>("--model") { Description = "Model folder with h.csv and J.csv (from 'infer ising'). Without it, a planted SK model is drawn." };
         var size = new Option<int>("--size") { Description = "Planted SK model: number of spins N.", DefaultValueFactory = _ => 100 };
@@ -30,7 +30,9 @@ internal static class IsingCommand
         var thin = new Option<int>("--thin") { Description = "Sweeps between stored samples.", DefaultValueFactory = _ => 1 };
         var sampler = new Option<string>("--sampler") { Description = "metropolis or heatbath.", DefaultValueFactory = _ => "metropolis" };
         var exact = new Option<bool>("--exact") { Description = "Independent exact samples from the enumerated distribution (N <= 25)." };
-        foreach (Option o in new Option[] { model, size, beta, fieldSd, samples, chains, burnIn, thin, sampler, exact })
+        var kinetic = new Option<bool>("--kinetic") { Description = "Kinetic (non-equilibrium) Ising time series by Glauber dynamics instead: --model is an 'infer kinetic' folder (asymmetric J), the planted model has J_ij ~ N(0, beta^2/N) independent; --samples = steps per segment, --chains = segments (repeats), --burn-in = steps discarded per segment." };
+        var dynamics = new Option<string>("--dynamics") { Description = "With --kinetic: parallel (synchronous) or sequential (random-order) Glauber updates.", DefaultValueFactory = _ => "parallel" };
+        foreach (Option o in new Option[] { model, size, beta, fieldSd, samples, chains, burnIn, thin, sampler, exact, kinetic, dynamics })
         {
             command.Options.Add(o);
         }
@@ -51,6 +53,12 @@ internal static class IsingCommand
             if (perChain < 1 || chainCount < 1 || burn < 0 || thinning < 1)
             {
                 throw new CliUsageException("--samples, --chains and --thin must be >= 1 and --burn-in >= 0.");
+            }
+
+            if (parse.GetValue(kinetic))
+            {
+                KineticSampleCommand.Run(run, folder, n, b, sd, perChain, chainCount, burn, parse.GetValue(dynamics) ?? "parallel");
+                return;
             }
 
             string kindText = parse.GetValue(sampler) ?? "metropolis";

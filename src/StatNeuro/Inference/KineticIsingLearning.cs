@@ -46,7 +46,7 @@ public sealed record KineticLearningSettings
 /// correlations; TAP rescales row i by 1/(1 − F_i), F_i (1 − F_i)² = (1 − m_i²) Σ_j (J^nMF_ij)² (1 − m_j²) (Roudi &amp;
 /// Hertz 2011, J. Stat. Mech. P03031); with no root (right side &gt; 4/27) F_i = 1/3 is used and counted.
 /// </remarks>
-public static class KineticIsingLearning
+public static partial class KineticIsingLearning
 {
     /// <summary>Exact maximum likelihood with asymmetric couplings (Newton per neuron, rows in parallel).</summary>
     /// <param name="data">Raster; its segments are never crossed (and are the stimulus repeats when B &gt; 1).</param>
@@ -81,6 +81,7 @@ public static class KineticIsingLearning
         }
 
         KineticTransitions set = KineticTransitions.Build(data, bins);
+        set.PrepareHessianLayout();
         double[] binCounts = set.BinCounts();
         var rows = new RowResult[n];
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.MaxThreads > 0 ? settings.MaxThreads : Environment.ProcessorCount };
@@ -138,7 +139,7 @@ public static class KineticIsingLearning
         return new FitResult<KineticIsingModel>(model, converged, maxIter, trace, "ml", notes);
     }
 
-    /// <summary>Maximum likelihood constrained to symmetric couplings J_ij = J_ji (constant fields), by L-BFGS from the
+    /// <summary>Maximum likelihood constrained to symmetric couplings J_ij = J_ji (constant fields), by damped Newton (exact Hessian, Cholesky) from the
     /// symmetrised asymmetric fit. The symmetric family is contained in the asymmetric one, so at convergence its
     /// log-likelihood is at most the asymmetric maximum.</summary>
     /// <param name="data">Raster.</param>
@@ -158,6 +159,7 @@ public static class KineticIsingLearning
         int n = data.NeuronCount;
         KineticIsingModel asym = MaximumLikelihood(data, settings with { GradientTolerance = Math.Max(settings.GradientTolerance, 1e-6) }).Model;
         KineticTransitions set = KineticTransitions.Build(data, 1);
+        set.PrepareHessianLayout();
         int pairs = n * (n + 1) / 2;
         var x0 = new double[n + pairs];
         for (int i = 0; i < n; i++)
@@ -175,20 +177,20 @@ public static class KineticIsingLearning
         }
 
         int threads = settings.MaxThreads > 0 ? settings.MaxThreads : Environment.ProcessorCount;
-        var evaluator = new SymmetricObjective(set, settings, threads);
-        LbfgsResult r = Lbfgs.Minimize(evaluator.Evaluate, x0, settings.GradientTolerance, Math.Max(settings.MaxIterations, 2000), memory: 20);
-        (double[] h, double[] j) = evaluator.Unpack(r.X);
+        var evaluator = new SymmetricObjective(set, settings);
+        (double[] xOpt, double llOpt, double gOpt, int iterations, bool converged) = SymmetricNewton(set, settings, x0, threads);
+        (double[] h, double[] j) = evaluator.Unpack(xOpt);
         var model = new KineticIsingModel(h, j);
-        double ll = -r.Value;
         var notes = new Dictionary<string, double>
         {
-            ["log_likelihood"] = ll + PenaltyValue(j, settings.L2),
-            ["gradient_norm"] = r.GradientNorm,
+            ["log_likelihood"] = llOpt,
+            ["gradient_norm"] = gOpt,
             ["transitions"] = set.Transitions,
             ["patterns"] = set.PatternCount,
             ["seconds"] = clock.Elapsed.TotalSeconds,
         };
-        return new FitResult<KineticIsingModel>(model, r.Converged, r.Iterations, r.Trace, "ml-symmetric", notes);
+        var trace = new List<FitTraceEntry> { new(iterations, -llOpt, gOpt, clock.Elapsed.TotalSeconds) };
+        return new FitResult<KineticIsingModel>(model, converged, iterations, trace, "ml-symmetric", notes);
     }
 
     /// <summary>Kinetic naive mean-field inversion J = A⁻¹ D C⁻¹, h_i = atanh m_i − Σ_j J_ij m_j (Roudi &amp; Hertz 2011).</summary>
@@ -221,6 +223,7 @@ public static class KineticIsingLearning
         }
 
         KineticTransitions set = KineticTransitions.Build(data, model.StimulusBins);
+        set.PrepareHessianLayout();
         (double[] a, double[] bm) = ToSparseBasis(model, set.Flip);
         var se = new double[n * n];
         int bins = model.StimulusBins;
@@ -412,6 +415,9 @@ public static class KineticIsingLearning
 
         public double[] E { get; }
 
+        /// <summary>Per-pattern Hessian weights c_p sech² H_p for the dense kernel (allocated on first use).</summary>
+        public float[]? DenseWeights { get; set; }
+
         public void Clear()
         {
             LogLikelihood = 0;
@@ -467,6 +473,13 @@ public static class KineticIsingLearning
         w.Clear();
         int n = set.N, bins = set.Bins;
         double ll = 0;
+        float[]? dense = null;
+        if (hessian && set.DenseU is not null)
+        {
+            w.DenseWeights ??= new float[set.PatternCount];
+            dense = w.DenseWeights;
+        }
+
         for (int p = 0; p < set.PatternCount; p++)
         {
             ReadOnlySpan<int> act = set.ActiveOf(p);
@@ -495,6 +508,17 @@ public static class KineticIsingLearning
                 double weight = count * (1 - tanh * tanh);
                 w.D[b] += weight;
                 int cb = b * n;
+                if (dense is not null)
+                {
+                    dense[p] = (float)weight;
+                    foreach (int j in act)
+                    {
+                        w.C[cb + j] += weight;
+                    }
+
+                    continue;
+                }
+
                 for (int u = 0; u < act.Length; u++)
                 {
                     int j = act[u];
@@ -509,7 +533,11 @@ public static class KineticIsingLearning
         }
 
         w.LogLikelihood = ll;
-        if (hessian)
+        if (hessian && dense is not null)
+        {
+            KineticHessianKernel.Accumulate(set, dense, w.E);
+        }
+        else if (hessian)
         {
             // Active lists are ascending, so only E[j, k] with k ≤ j was filled: mirror it.
             for (int j = 0; j < n; j++)
@@ -595,27 +623,28 @@ public static class KineticIsingLearning
             }
         }
 
+        // Damped Newton with the exact Hessian at every iterate (it is accumulated together with the gradient, so an
+        // accepted full step already carries the next Hessian). Far from the optimum: Armijo backtracking on the
+        // objective. Near it the predicted gain (the Newton decrement gᵀδ) falls below what the objective can resolve
+        // in double precision, so there a step is accepted when it reduces the gradient norm instead.
+        var wTrial = new RowWork(bins, n);
+        var gradATrial = new double[bins];
+        var gradBTrial = new double[n];
         Accumulate(set, i, theta, w, hessian: true);
         (double obj, double gnorm) = Penalise(set, i, theta, w, s, prior, gradA, gradB);
         int iter = 0;
         var dInv = new double[bins];
         var cm = new double[bins * n];
-        bool fresh = true, factored = false;
         while (gnorm > tolerance && iter < s.MaxIterations)
         {
             iter++;
-            if (fresh)
+            if (!FactorNewtonSystem(w, i, s, m, kappa, dInv, cm, schur, pivots))
             {
-                factored = FactorNewtonSystem(w, i, s, m, kappa, dInv, cm, schur, pivots);
-                if (!factored)
-                {
-                    break;
-                }
+                break;
             }
 
             // Newton system (−H) δ = g with −H = [[D, C], [Cᵀ, E]] / M + penalties; D diagonal, solved by the Schur
-            // complement S = E − Cᵀ D⁻¹ C on the N coupling unknowns. Between Hessian refreshes the factors are reused
-            // (chord steps; a refresh happens whenever the gradient norm falls by less than a factor 4).
+            // complement S = E − Cᵀ D⁻¹ C on the N coupling unknowns.
             for (int j = 0; j < n; j++)
             {
                 rhs[j] = !s.SelfCouplings && j == i ? 0 : gradB[j];
@@ -642,9 +671,11 @@ public static class KineticIsingLearning
             }
 
             DenseLu.Solve(schur, n, pivots, rhs);
+            double decrement = 0;
             for (int j = 0; j < n; j++)
             {
                 step[bins + j] = rhs[j];
+                decrement += rhs[j] * gradB[j];
             }
 
             for (int b = 0; b < bins; b++)
@@ -657,22 +688,28 @@ public static class KineticIsingLearning
                 }
 
                 step[b] = dInv[b] * (gradA[b] - cs);
+                decrement += step[b] * gradA[b];
             }
 
-            // Backtracking on the concave objective (full steps near the optimum).
+            if (!(decrement > 0) || !double.IsFinite(decrement))
+            {
+                break;
+            }
+
+            bool resolvable = decrement > 1e-9 * Math.Max(1, Math.Abs(obj));
             double scale = 1;
             bool accepted = false;
             double objTrial = obj, gTrial = gnorm;
-            for (int tries = 0; tries < 40; tries++)
+            for (int tries = 0; tries < 50; tries++)
             {
                 for (int k = 0; k < bins + n; k++)
                 {
                     trial[k] = theta[k] + scale * step[k];
                 }
 
-                Accumulate(set, i, trial, w, hessian: false);
-                (objTrial, gTrial) = Penalise(set, i, trial, w, s, prior, gradA, gradB);
-                if (objTrial >= obj - 1e-15 * Math.Abs(obj))
+                Accumulate(set, i, trial, wTrial, hessian: true);
+                (objTrial, gTrial) = Penalise(set, i, trial, wTrial, s, prior, gradATrial, gradBTrial);
+                if (double.IsFinite(objTrial) && (resolvable ? objTrial >= obj + 1e-4 * scale * decrement : gTrial < gnorm))
                 {
                     accepted = true;
                     break;
@@ -683,29 +720,17 @@ public static class KineticIsingLearning
 
             if (!accepted)
             {
-                Accumulate(set, i, theta, w, hessian: true);
-                (obj, gnorm) = Penalise(set, i, theta, w, s, prior, gradA, gradB);
-                if (fresh)
-                {
-                    break;
-                }
-
-                fresh = true;
-                continue;
+                break;
             }
 
-            Array.Copy(trial, theta, bins + n);
-            fresh = gTrial > 0.25 * gnorm;
+            (theta, trial) = (trial, theta);
+            (w, wTrial) = (wTrial, w);
+            (gradA, gradATrial) = (gradATrial, gradA);
+            (gradB, gradBTrial) = (gradBTrial, gradB);
             obj = objTrial;
             gnorm = gTrial;
-            if (fresh && gnorm > tolerance)
-            {
-                Accumulate(set, i, theta, w, hessian: true);
-                (obj, gnorm) = Penalise(set, i, theta, w, s, prior, gradA, gradB);
-            }
         }
 
-        _ = factored;
         _ = binCounts;
         return new RowResult(theta, w.LogLikelihood / m, gnorm, iter, gnorm <= tolerance);
     }
@@ -779,18 +804,16 @@ public static class KineticIsingLearning
         return DenseLu.Factor(schur, n, pivots);
     }
 
-    /// <summary>Negative penalised log-likelihood per transition of the symmetric model, parameters (h, J upper incl. diagonal).</summary>
+    /// <summary>Parameter layout of the symmetric model: (h, J upper triangle including the diagonal).</summary>
     private sealed class SymmetricObjective
     {
         private readonly KineticTransitions _set;
         private readonly KineticLearningSettings _s;
-        private readonly int _threads;
 
-        public SymmetricObjective(KineticTransitions set, KineticLearningSettings s, int threads)
+        public SymmetricObjective(KineticTransitions set, KineticLearningSettings s)
         {
             _set = set;
             _s = s;
-            _threads = threads;
         }
 
         public (double[] H, double[] J) Unpack(ReadOnlySpan<double> x)
@@ -811,135 +834,6 @@ public static class KineticIsingLearning
             }
 
             return (h, j);
-        }
-
-        public double Evaluate(ReadOnlySpan<double> x, Span<double> gradient)
-        {
-            int n = _set.N;
-            (double[] h, double[] j) = Unpack(x);
-            double[] c = _set.Flip;
-
-            // a_i = h_i − Σ_j c_j J_ij; column j of B = 2 c_j J_·j stored contiguously.
-            var a = new double[n];
-            var bcol = new double[n * n];
-            for (int i = 0; i < n; i++)
-            {
-                double shift = 0;
-                for (int k = 0; k < n; k++)
-                {
-                    shift += c[k] * j[i * n + k];
-                    bcol[k * n + i] = 2 * c[k] * j[i * n + k];
-                }
-
-                a[i] = h[i] - shift;
-            }
-
-            int patterns = _set.PatternCount;
-            int chunks = Math.Max(1, Math.Min(_threads, patterns));
-            var partLl = new double[chunks];
-            var partGa = new double[chunks][];
-            var partGb = new double[chunks][];
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = _threads }, chunk =>
-            {
-                int from = (int)((long)patterns * chunk / chunks);
-                int to = (int)((long)patterns * (chunk + 1) / chunks);
-                var ga = new double[n];
-                var gb = new double[n * n];
-                var field = new double[n];
-                var r = new double[n];
-                double ll = 0;
-                for (int p = from; p < to; p++)
-                {
-                    ReadOnlySpan<int> act = _set.ActiveOf(p);
-                    Array.Copy(a, field, n);
-                    foreach (int k in act)
-                    {
-                        ReadOnlySpan<double> col = bcol.AsSpan(k * n, n);
-                        for (int i = 0; i < n; i++)
-                        {
-                            field[i] += col[i];
-                        }
-                    }
-
-                    double count = _set.Count[p];
-                    int baseY = p * n;
-                    for (int i = 0; i < n; i++)
-                    {
-                        double f = field[i];
-                        double abs = Math.Abs(f);
-                        double e = Math.Exp(-2 * abs);
-                        double tanh = Math.Sign(f) * (1 - e) / (1 + e);
-                        double y = _set.TargetSum[baseY + i];
-                        ll += y * f - count * (abs + Math.Log(1 + e));
-                        r[i] = y - count * tanh;
-                        ga[i] += r[i];
-                    }
-
-                    foreach (int k in act)
-                    {
-                        Span<double> g = gb.AsSpan(k * n, n);
-                        for (int i = 0; i < n; i++)
-                        {
-                            g[i] += r[i];
-                        }
-                    }
-                }
-
-                partLl[chunk] = ll;
-                partGa[chunk] = ga;
-                partGb[chunk] = gb;
-            });
-
-            double m = _set.Transitions;
-            double total = 0;
-            var gA = new double[n];
-            var gB = new double[n * n];
-            for (int chunk = 0; chunk < chunks; chunk++)
-            {
-                total += partLl[chunk];
-                for (int i = 0; i < n; i++)
-                {
-                    gA[i] += partGa[chunk][i];
-                }
-
-                for (int q2 = 0; q2 < n * n; q2++)
-                {
-                    gB[q2] += partGb[chunk][q2];
-                }
-            }
-
-            // Gradient in (h, J): ∂/∂h_i = gA_i, ∂/∂J_ik = c_k (2 gB[k, i] − gA_i); then symmetrise.
-            double obj = -total / m;
-            for (int i = 0; i < n; i++)
-            {
-                gradient[i] = -gA[i] / m;
-            }
-
-            int q = n;
-            for (int i = 0; i < n; i++)
-            {
-                for (int k = i; k < n; k++)
-                {
-                    double jv = j[i * n + k];
-                    double gik = c[k] * (2 * gB[k * n + i] - gA[i]) / m;
-                    double g;
-                    if (i == k)
-                    {
-                        g = _s.SelfCouplings ? gik - _s.L2 * jv : 0;
-                        obj += _s.SelfCouplings ? 0.5 * _s.L2 * jv * jv : 0;
-                    }
-                    else
-                    {
-                        double gki = c[i] * (2 * gB[i * n + k] - gA[k]) / m;
-                        g = gik + gki - 2 * _s.L2 * jv;
-                        obj += _s.L2 * jv * jv;
-                    }
-
-                    gradient[q++] = -g;
-                }
-            }
-
-            return obj;
         }
     }
 
