@@ -319,12 +319,12 @@ public static class SampledDmft
         private readonly double _react = gamma * g * g * dt;
 
         [ThreadStatic]
-        private static double[]? t_buffer;
+        private static double[]? s_threadBuffer;
 
         public void Path(double[] chol, double[] resp, ref RandomGenerator rng, Accumulator acc, bool response, bool moments)
         {
             int n = len;
-            double[] buf = t_buffer is { Length: var bl } && bl >= (6 * n) + (response ? n * n : 0) ? t_buffer : (t_buffer = new double[(6 * n) + (n * n)]);
+            double[] buf = s_threadBuffer is { Length: var bl } && bl >= (6 * n) + (response ? n * n : 0) ? s_threadBuffer : (s_threadBuffer = new double[(6 * n) + (n * n)]);
             Span<double> z = buf.AsSpan(0, n), eta = buf.AsSpan(n, n), x = buf.AsSpan(2 * n, n), ph = buf.AsSpan(3 * n, n), dph = buf.AsSpan(4 * n, n), coef = buf.AsSpan(5 * n, n);
             for (int i = 0; i < n; i++)
             {
