@@ -22,7 +22,7 @@ public sealed record SampledDmftOptions
     public int Iterations { get; init; } = 25;
 
     /// <summary>Damping: new = damping·old + (1 − damping)·estimate.</summary>
-    public double Damping { get; init; } = 0.5;
+    public double Damping { get; init; } = 0.2;
 
     /// <summary>Initial state x(0) ~ N(0, InitialScale²).</summary>
     public double InitialScale { get; init; } = 1.0;
@@ -86,7 +86,8 @@ public sealed record SampledDmftResult(
 /// <para>Effective single unit: dx/dt = −x + η(t) + γg² ∫_0^t R(t, s) φ(x(s)) ds + ξ(t), η a Gaussian process with
 /// ⟨η(t)η(s)⟩ = g² C_φ(t, s), C_φ(t, s) = ⟨φ(x(t)) φ(x(s))⟩, R(t, s) = δ⟨φ(x(t))⟩/δh(s) the response of φ to an input
 /// h added to dx/dt, ⟨ξξ⟩ = 2D δ. The memory (reaction) term appears only for γ ≠ 0 (γ = 0: SCS).</para>
-/// <para>Discretisation on t_k = k dt: η_k sampled exactly on the grid (Cholesky of g² C_φ, semi-definite safe);
+/// <para>Discretisation on t_k = k dt: η_k sampled exactly on the grid (η = B z with B Bᵀ = g² C_φ from the symmetric
+/// eigendecomposition, robust for the ill-conditioned smooth covariances of the chaotic state);
 /// exponential integrator x_{k+1} = a x_k + (1 − a)(η̄_k + M_k) + √(D(1 − a²)) ζ_k, a = e^{−dt},
 /// η̄_k = (η_k + η_{k+1})/2, M_k = γg² dt Σ_{s&lt;k} R_{k,s} φ(x_s) (left-point memory, causal).</para>
 /// <para>Response: every response path carries the tangents G_{k,s} = ∂x_k/∂h_s (h_s added to the input of step s):
@@ -146,7 +147,7 @@ public static class SampledDmft
         var ctx = new PathContext(g, gamma, dt, len, options.NoiseD, options.InitialScale, activation, memory);
         for (int it = 0; it < options.Iterations; it++)
         {
-            Cholesky(cphi, g * g, len, chol);
+            SquareRoot(cphi, g * g, len, chol);
             int iteration = it;
             Parallel.For(0, Chunks, parallel, c =>
             {
@@ -263,32 +264,20 @@ public static class SampledDmft
         return new SampledDmftResult(times, mean, variance, phi2, rint, d0, lags, auto, [.. changes]);
     }
 
-    /// <summary>Lower Cholesky factor of s·C (semi-definite safe: pivots ≤ 1e-13·max diagonal are set to zero).</summary>
-    internal static void Cholesky(double[] c, double scale, int n, double[] l)
+    /// <summary>A square root B of s·C (B Bᵀ = s·C) from the symmetric eigendecomposition, negative eigenvalues (rounding)
+    /// clamped to zero. Unlike a Cholesky factor it stays accurate for the extremely ill-conditioned smooth covariances
+    /// of the chaotic state.</summary>
+    internal static void SquareRoot(double[] c, double scale, int n, double[] b)
     {
-        Array.Clear(l);
-        double maxDiag = 0;
-        for (int i = 0; i < n; i++)
+        var m = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(n, n, (i, j) => scale * c[i * n + j]);
+        var evd = m.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        var v = evd.EigenVectors;
+        for (int k = 0; k < n; k++)
         {
-            maxDiag = Math.Max(maxDiag, scale * c[i * n + i]);
-        }
-
-        double floor = 1e-13 * Math.Max(maxDiag, 1e-300);
-        for (int j = 0; j < n; j++)
-        {
-            ReadOnlySpan<double> lj = l.AsSpan(j * n, j);
-            double d = scale * c[j * n + j] - TensorPrimitives.Dot(lj, lj);
-            if (d <= floor)
+            double sq = Math.Sqrt(Math.Max(0, evd.EigenValues[k].Real));
+            for (int i = 0; i < n; i++)
             {
-                continue; // column stays zero
-            }
-
-            double ljj = Math.Sqrt(d);
-            l[j * n + j] = ljj;
-            for (int i = j + 1; i < n; i++)
-            {
-                double s = scale * c[i * n + j] - TensorPrimitives.Dot(l.AsSpan(i * n, j), lj);
-                l[i * n + j] = s / ljj;
+                b[i * n + k] = v[i, k] * sq;
             }
         }
     }
@@ -333,7 +322,7 @@ public static class SampledDmft
 
             for (int i = 0; i < n; i++)
             {
-                eta[i] = TensorPrimitives.Dot(chol.AsSpan(i * n, i + 1), z[..(i + 1)]);
+                eta[i] = TensorPrimitives.Dot(chol.AsSpan(i * n, n), z);
             }
 
             x[0] = initialScale * rng.NextNormal();

@@ -50,9 +50,9 @@ public class SampledDmftTests
     }
 
     [Fact]
-    public void Cholesky_HandlesSemiDefiniteCovariance()
+    public void SquareRoot_HandlesSemiDefiniteCovariance()
     {
-        // Rank-one covariance c = v vᵀ: the factor reproduces it and leaves the null columns at zero.
+        // Rank-one covariance c = v vᵀ (two zero eigenvalues, one possibly −1e-16 from rounding): B Bᵀ = 4c.
         double[] v = [1, 2, -1];
         var c = new double[9];
         for (int i = 0; i < 3; i++)
@@ -64,7 +64,7 @@ public class SampledDmftTests
         }
 
         var l = new double[9];
-        SampledDmft.Cholesky(c, 4.0, 3, l);
+        SampledDmft.SquareRoot(c, 4.0, 3, l);
         for (int i = 0; i < 3; i++)
         {
             for (int j = 0; j < 3; j++)
