@@ -294,7 +294,7 @@ internal sealed class EdgeOfChaosSection : IReproduceSection
         // (a) γ = 0: stationary Δ0 and Δ(τ) of the sampled DMFT against the SCS quadrature.
         c.Progress("sampled DMFT (gamma = 0)");
         const double g0 = 2.0;
-        var o0 = new SampledDmftOptions { Dt = 0.1, Duration = 40, Paths = c.Full ? 8000 : 2000, Iterations = c.Full ? 40 : 20, Seed = c.Seed, Threads = c.Threads };
+        var o0 = new SampledDmftOptions { Dt = 0.1, Duration = 40, Paths = c.Full ? 8000 : 4000, Iterations = c.Full ? 40 : 30, Seed = c.Seed, Threads = c.Threads };
         SampledDmftResult a = SampledDmft.Solve(g0, 0, o0);
         DmftSolution scs = ScsDmft.Solve(g0);
         double ScsAt(double tau) => scs.Delta[Math.Max(0, Array.FindIndex(scs.Tau, t => t >= tau))];
@@ -326,10 +326,10 @@ internal sealed class EdgeOfChaosSection : IReproduceSection
         // against networks.
         c.Progress("sampled DMFT (gamma = 0.5) vs networks");
         const double g1 = 0.8, gamma1 = 0.5, d1 = 0.005;
-        var o1 = new SampledDmftOptions { Dt = 0.1, Duration = 20, Paths = c.Full ? 4000 : 1000, ResponsePaths = c.Full ? 400 : 150, Iterations = c.Full ? 25 : 12, NoiseD = d1, Seed = c.Seed, Threads = c.Threads };
+        var o1 = new SampledDmftOptions { Dt = 0.1, Duration = 20, Paths = c.Full ? 4000 : 2000, ResponsePaths = c.Full ? 400 : 200, Iterations = c.Full ? 25 : 20, NoiseD = d1, Seed = c.Seed, Threads = c.Threads };
         SampledDmftResult b = SampledDmft.Solve(g1, gamma1, o1);
-        int n = c.Full ? 2000 : 800;
-        int seeds = c.Full ? 3 : 1;
+        int n = c.Full ? 2000 : 1000;
+        int seeds = c.Full ? 3 : 2;
         var nets = new List<double[]>();
         double[] netTimes = [];
         for (int sd = 0; sd < seeds; sd++)
