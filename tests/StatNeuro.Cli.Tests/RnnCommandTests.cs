@@ -59,6 +59,17 @@ public class RnnCommandTests
     }
 
     [Fact]
+    public void Ness_Cavity_Reciprocal()
+    {
+        string dir = CliRunner.TempFolder("rnn-ness-cavity");
+        var (code, _, err) = CliRunner.Run("rnn", "ness", "--cavity", "--g", "0.867", "--gamma", "0.5", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+
+        // Design note §4.3: C = 0.268 (3 digits).
+        Assert.Equal(0.268, Summary(dir)["cavity_C"]!.GetValue<double>(), 1e-3);
+    }
+
+    [Fact]
     public void Dmft_Sampled_WritesTimeCourse()
     {
         string dir = CliRunner.TempFolder("rnn-dmft-sampled");

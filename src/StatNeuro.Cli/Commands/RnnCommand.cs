@@ -313,7 +313,8 @@ internal static class RnnCommand
         var m = new ModelOptions();
         var sample = new Option<bool>("--sample") { Description = "Also sample exp(-beta E) by MALA on one network of --n units (ordered phase g(1+gamma) < 1: compare q and the energy with the RS values; e = 1/(2 beta) exactly only at gamma = 0)." };
         var steps = new Option<int>("--steps") { Description = "MALA steps measured (after --steps/5 burn-in).", DefaultValueFactory = _ => 40000 };
-        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi, m.N, sample, steps);
+        var cavity = new Option<bool>("--cavity") { Description = "Static cavity solution for the fixed points instead (any gamma, tanh): cavity_C, cavity_R_int (unweighted by 1/|det(I - JD)|, unlike beta = inf)." };
+        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi, m.N, sample, steps, cavity);
         var common = new CommonOptions("rnn-ness");
         common.AddTo(c);
         c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn ness", run =>
@@ -326,6 +327,23 @@ internal static class RnnCommand
             if (sampling && st < 100)
             {
                 throw new CliUsageException($"--steps {st}: use at least 100 MALA steps.");
+            }
+
+            if (parse.GetValue(cavity))
+            {
+                if (phi != RateActivation.Tanh || g == 0)
+                {
+                    throw new CliUsageException("--cavity: the static cavity solver needs --phi tanh and --g > 0.");
+                }
+
+                StaticCavitySolution cs = StaticCavity.Solve(g, gamma);
+                run.Summary["g"] = g;
+                run.Summary["gamma"] = gamma;
+                run.Summary["cavity_C"] = cs.C;
+                run.Summary["cavity_R_int"] = cs.ResponseIntegral;
+                run.Summary["converged"] = cs.Converged;
+                run.Say($"static cavity: C = {Fmt(cs.C)}, R_int = {Fmt(cs.ResponseIntegral)}");
+                return;
             }
 
             if (sampling && double.IsPositiveInfinity(beta))
