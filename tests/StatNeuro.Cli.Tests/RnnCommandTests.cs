@@ -48,6 +48,40 @@ public class RnnCommandTests
     }
 
     [Fact]
+    public void Ness_GammaNonZero_ReportsRsEnergy()
+    {
+        string dir = CliRunner.TempFolder("rnn-ness-gamma");
+        var (code, _, err) = CliRunner.Run("rnn", "ness", "--g", "0.5", "--gamma", "0.5", "--beta", "100", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+
+        // Design note §8 step 3: e·2β = 0.994 at (g, γ, β) = (0.5, 0.5, 100) (3 digits).
+        Assert.Equal(0.994, Summary(dir)["energy_per_neuron"]!.GetValue<double>() * 200, 6e-4);
+    }
+
+    [Fact]
+    public void Ness_Cavity_Reciprocal()
+    {
+        string dir = CliRunner.TempFolder("rnn-ness-cavity");
+        var (code, _, err) = CliRunner.Run("rnn", "ness", "--cavity", "--g", "0.867", "--gamma", "0.5", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+
+        // Design note §4.3: C = 0.268 (3 digits).
+        Assert.Equal(0.268, Summary(dir)["cavity_C"]!.GetValue<double>(), 1e-3);
+    }
+
+    [Fact]
+    public void Dmft_Sampled_WritesTimeCourse()
+    {
+        string dir = CliRunner.TempFolder("rnn-dmft-sampled");
+        var (code, _, err) = CliRunner.Run("rnn", "dmft", "--sampled", "--g", "0.5", "--gamma", "0.5", "--noise", "0.05", "--window", "6", "--paths", "200", "--response-paths", "10", "--iterations", "3", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        JsonNode s = Summary(dir);
+        Assert.True(s["sampled_delta0"]!.GetValue<double>() > 0);
+        Assert.True(s["sampled_response_integral"]!.GetValue<double>() > 0.5);
+        Assert.True(File.Exists(Path.Combine(dir, "sampled_time.csv")));
+    }
+
+    [Fact]
     public void Ness_InfiniteBeta_GivesStaticFixedPoint()
     {
         string dir = CliRunner.TempFolder("rnn-ness-inf");
@@ -110,6 +144,7 @@ public class RnnCommandTests
     [InlineData("dmft", "--noise", "-0.1")]
     [InlineData("dmft", "--phi", "relu")]
     [InlineData("sweep", "--kind", "nope")]
+    [InlineData("dmft", "--gamma", "0.5")]
     public void BadInput_OneLine_ExitTwo_NoOutput(string sub, string option, string value)
     {
         string dir = CliRunner.TempFolder("rnn-bad");

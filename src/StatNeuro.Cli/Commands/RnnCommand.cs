@@ -215,19 +215,74 @@ internal static class RnnCommand
 
     private static Command Dmft(CliContext cli)
     {
-        var c = new Command("dmft", "Stationary DMFT (gamma = 0): Delta0, Delta(tau), lambda_max; --find-onset gives g_c(D).");
+        var c = new Command("dmft", "Stationary DMFT (gamma = 0): Delta0, Delta(tau), lambda_max; --find-onset gives g_c(D); --sampled: time-dependent DMFT by sampling single-unit paths (any gamma).");
         var m = new ModelOptions();
         var onset = new Option<bool>("--find-onset") { Description = "Also find the chaos onset g_c(D) (needs --noise > 0 for a non-trivial value)." };
-        m.Add(c, m.G, m.Noise, m.Phi, onset);
+        var sampled = new Option<bool>("--sampled") { Description = "Time-dependent DMFT by sampling effective single-unit paths on [0, --window] (also gamma != 0: memory term gamma g^2 int R phi)." };
+        var window = new Option<double>("--window") { Description = "With --sampled: time window T of the paths (stationary averages over its second half).", DefaultValueFactory = _ => 40.0 };
+        var paths = new Option<int>("--paths") { Description = "With --sampled: paths per iteration.", DefaultValueFactory = _ => 4000 };
+        var iterations = new Option<int>("--iterations") { Description = "With --sampled: self-consistency iterations.", DefaultValueFactory = _ => 30 };
+        var responsePaths = new Option<int>("--response-paths") { Description = "With --sampled and gamma != 0: paths whose tangents give R(t, s).", DefaultValueFactory = _ => 400 };
+        m.Add(c, m.G, m.Gamma, m.Noise, m.Phi, m.Dt, onset, sampled, window, paths, iterations, responsePaths);
         var common = new CommonOptions("rnn-dmft");
         common.AddTo(c);
         c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn dmft", run =>
         {
-            double g = m.ReadG(parse), noise = m.ReadNoise(parse);
+            double g = m.ReadG(parse), noise = m.ReadNoise(parse), gamma = m.ReadGamma(parse);
             RateActivation phi = m.ReadPhi(parse);
             if (phi is not (RateActivation.Tanh or RateActivation.Erf))
             {
                 throw new CliUsageException($"--phi {phi.ToString().ToLowerInvariant()}: the DMFT here needs an odd bounded phi (tanh or erf).");
+            }
+
+            bool useSampled = parse.GetValue(sampled);
+            if (gamma != 0 && !useSampled)
+            {
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: the stationary DMFT is for gamma = 0; add --sampled for the path-sampling DMFT.");
+            }
+
+            if (useSampled)
+            {
+                double dt = parse.GetValue(m.Dt);
+                dt = dt == 0 ? 0.1 : OptionParsing.RequirePositive(dt, "--dt");
+                double w = OptionParsing.RequirePositive(parse.GetValue(window), "--window");
+                int np = parse.GetValue(paths), ni = parse.GetValue(iterations), nr = parse.GetValue(responsePaths);
+                if (w / dt < 2 || w / dt > 4000)
+                {
+                    throw new CliUsageException($"--window {Fmt(w)} with --dt {Fmt(dt)}: use between 2 and 4000 steps.");
+                }
+
+                if (np < 2 || ni < 1 || nr < 1)
+                {
+                    throw new CliUsageException($"--paths {np}, --iterations {ni}, --response-paths {nr}: need at least 2 paths, 1 iteration, 1 response path.");
+                }
+
+                var so = new SampledDmftOptions { Dt = dt, Duration = w, Paths = np, Iterations = ni, ResponsePaths = nr, NoiseD = noise, Seed = run.Seed, Threads = run.Threads };
+                SampledDmftResult r = SampledDmft.Solve(g, gamma, so, phi, f => run.Progress($"sampled dmft {f:P0}"));
+                run.Summary["g"] = g;
+                run.Summary["gamma"] = gamma;
+                run.Summary["noise"] = noise;
+                run.Summary["phi"] = phi.ToString().ToLowerInvariant();
+                run.Summary["sampled_delta0"] = r.Delta0;
+                run.Summary["sampled_last_change"] = r.Changes[^1];
+                run.Summary["sampled_response_integral"] = r.ResponseIntegral[^1];
+                run.Summary["delta0"] = r.Delta0;
+                if (gamma == 0 && g > 0)
+                {
+                    DmftSolution st = ScsDmft.Solve(g, noise, phi);
+                    run.Summary["delta0"] = st.Delta0;
+                    run.Summary["lambda_max"] = st.LambdaMax;
+                    Tables.WriteCsv(run.PathFor("delta_tau.csv"), ["tau", "delta"], [st.Tau, st.Delta]);
+                    run.Say($"Delta0: sampled {Fmt(r.Delta0)}, stationary quadrature {Fmt(st.Delta0)}");
+                }
+                else
+                {
+                    run.Say($"Delta0 (sampled) = {Fmt(r.Delta0)}");
+                }
+
+                Tables.WriteCsv(run.PathFor("sampled_time.csv"), ["t", "mean", "variance", "phi_square", "response_integral"], [r.Times, r.Mean, r.Variance, r.PhiSquare, r.ResponseIntegral]);
+                Tables.WriteCsv(run.PathFor("sampled_delta_tau.csv"), ["tau", "delta"], [r.Lags, r.Autocorrelation]);
+                return;
             }
 
             DmftSolution s = ScsDmft.Solve(g, noise, phi);
@@ -256,9 +311,10 @@ internal static class RnnCommand
     {
         var c = new Command("ness", "Replica-symmetric order parameters q, Q, r, R of the Qiu-Huang measure exp(-beta E) (gamma = 0: exact closed form; otherwise the full RS equations).");
         var m = new ModelOptions();
-        var sample = new Option<bool>("--sample") { Description = "Also sample exp(-beta E) by MALA on one network of --n units (gamma = 0 ordered phase: compare q; any: e = 1/(2 beta))." };
+        var sample = new Option<bool>("--sample") { Description = "Also sample exp(-beta E) by MALA on one network of --n units (ordered phase g(1+gamma) < 1: compare q and the energy with the RS values; e = 1/(2 beta) exactly only at gamma = 0)." };
         var steps = new Option<int>("--steps") { Description = "MALA steps measured (after --steps/5 burn-in).", DefaultValueFactory = _ => 40000 };
-        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi, m.N, sample, steps);
+        var cavity = new Option<bool>("--cavity") { Description = "Static cavity solution for the fixed points instead (any gamma, tanh): cavity_C, cavity_R_int (unweighted by 1/|det(I - JD)|, unlike beta = inf)." };
+        m.Add(c, m.G, m.Gamma, m.Beta, m.Phi, m.N, sample, steps, cavity);
         var common = new CommonOptions("rnn-ness");
         common.AddTo(c);
         c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn ness", run =>
@@ -271,6 +327,23 @@ internal static class RnnCommand
             if (sampling && st < 100)
             {
                 throw new CliUsageException($"--steps {st}: use at least 100 MALA steps.");
+            }
+
+            if (parse.GetValue(cavity))
+            {
+                if (phi != RateActivation.Tanh || g == 0)
+                {
+                    throw new CliUsageException("--cavity: the static cavity solver needs --phi tanh and --g > 0.");
+                }
+
+                StaticCavitySolution cs = StaticCavity.Solve(g, gamma);
+                run.Summary["g"] = g;
+                run.Summary["gamma"] = gamma;
+                run.Summary["cavity_C"] = cs.C;
+                run.Summary["cavity_R_int"] = cs.ResponseIntegral;
+                run.Summary["converged"] = cs.Converged;
+                run.Say($"static cavity: C = {Fmt(cs.C)}, R_int = {Fmt(cs.ResponseIntegral)}");
+                return;
             }
 
             if (sampling && double.IsPositiveInfinity(beta))
@@ -317,7 +390,8 @@ internal static class RnnCommand
                 run.Summary["mala_energy_per_neuron"] = r.EnergyPerNeuron;
                 run.Summary["mala_energy_se"] = r.EnergySe;
                 run.Summary["mala_acceptance"] = r.Acceptance;
-                run.Say($"MALA (N = {n}): q = {Fmt(r.Q)} +- {Fmt(r.QSe)}, e*2beta = {Fmt(r.EnergyPerNeuron * 2 * beta)}");
+                run.Summary["mala_energy_z"] = (r.EnergyPerNeuron - s.EnergyPerNeuron) / r.EnergySe;
+                run.Say($"MALA (N = {n}): q = {Fmt(r.Q)} +- {Fmt(r.QSe)}, e*2beta = {Fmt(r.EnergyPerNeuron * 2 * beta)} +- {Fmt(r.EnergySe * 2 * beta)} (RS {Fmt(s.EnergyPerNeuron * 2 * beta)})");
             }
         }));
         return c;

@@ -1,5 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using StatNeuro.Numerics;
 
 namespace StatNeuro.RateNetworks;
@@ -16,7 +14,10 @@ namespace StatNeuro.RateNetworks;
 /// <para>J is stored row-major in single precision (4 bytes per synapse: 64 MB at N = 4000). The stored float
 /// values <em>are</em> the couplings of the model: every product J·y accumulates in double precision, so energies
 /// and gradients are exact for this J. Single-precision storage halves the memory traffic of the
-/// bandwidth-bound mat-vec.</para>
+/// bandwidth-bound mat-vec. The product (<see cref="MultiplyMany"/>) reads J once per call for all vectors — x and
+/// the tangent vectors of the Lyapunov computation go through the same pass — with AVX-512 (or AVX2) FMA kernels
+/// over register tiles of rows, parallel over row blocks (see <c>MatVecKernel</c>). The result of a row does not
+/// depend on the thread count.</para>
 /// <para>Row i of A, B is drawn from stream (seed, Connectivity, i), so J does not depend on the thread count.</para>
 /// </remarks>
 public sealed class RateNetwork
@@ -50,6 +51,9 @@ public sealed class RateNetwork
 
     /// <summary>Worker threads used by the mat-vec (default: all cores).</summary>
     public int Threads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Inner kernel of the mat-vec (default: the best the hardware has; settable for benchmarks and tests).</summary>
+    internal MatVecPath KernelPath { get; set; } = MatVecKernel.Best;
 
     /// <summary>Draws a network.</summary>
     /// <param name="n">Number of units (≥ 2).</param>
@@ -166,7 +170,7 @@ public sealed class RateNetwork
         fixed (double* px = x)
         fixed (double* py = y)
         {
-            var job = new MatVecJob(matrix, (nint)px, (nint)py, n, count);
+            var job = new MatVecJob(matrix, (nint)px, (nint)py, n, count, KernelPath);
             int threads = Math.Max(1, Threads);
             if (threads == 1 || n < SerialBelow)
             {
@@ -174,68 +178,29 @@ public sealed class RateNetwork
                 return;
             }
 
-            // Row blocks: a few per thread to balance, each at least 64 rows.
+            // Row blocks: a few per thread to balance, each at least 64 rows, boundaries on multiples of 4 (the
+            // register tile); results do not depend on the split (MatVecKernel remarks).
             int blocks = Math.Min(n / 64, threads * 4);
             blocks = Math.Max(blocks, 1);
             var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
             Parallel.For(0, blocks, options, b =>
             {
-                int lo = (int)((long)n * b / blocks), hi = (int)((long)n * (b + 1) / blocks);
+                int lo = Boundary(n, b, blocks), hi = Boundary(n, b + 1, blocks);
                 job.Rows(lo, hi);
             });
         }
     }
 
-    private readonly struct MatVecJob(float[] matrix, nint x, nint y, int n, int count)
+    private static int Boundary(int n, int b, int blocks) => b >= blocks ? n : (int)((long)n * b / blocks) & ~3;
+
+    private readonly struct MatVecJob(float[] matrix, nint x, nint y, int n, int count, MatVecPath path)
     {
         public unsafe void Rows(int lo, int hi)
         {
-            double* px = (double*)x, py = (double*)y;
             fixed (float* pm = matrix)
             {
-                for (int i = lo; i < hi; i++)
-                {
-                    float* row = pm + (long)i * n;
-                    for (int m = 0; m < count; m++)
-                    {
-                        py[(long)m * n + i] = Dot(row, px + (long)m * n, n);
-                    }
-                }
+                MatVecKernel.Rows(pm, n, (double*)x, (double*)y, count, lo, hi, path);
             }
         }
-    }
-
-    /// <summary>Σ row[k]·x[k] with float→double widening, two accumulator pairs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe double Dot(float* row, double* x, int n)
-    {
-        int k = 0;
-        double sum = 0;
-        if (Vector.IsHardwareAccelerated && n >= 2 * Vector<float>.Count)
-        {
-            int wf = Vector<float>.Count, wd = Vector<double>.Count;
-            Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero, acc2 = Vector<double>.Zero, acc3 = Vector<double>.Zero;
-            int last = n - 2 * wf;
-            for (; k <= last; k += 2 * wf)
-            {
-                var f0 = Unsafe.ReadUnaligned<Vector<float>>(row + k);
-                var f1 = Unsafe.ReadUnaligned<Vector<float>>(row + k + wf);
-                Vector.Widen(f0, out Vector<double> a0, out Vector<double> a1);
-                Vector.Widen(f1, out Vector<double> a2, out Vector<double> a3);
-                acc0 += a0 * Unsafe.ReadUnaligned<Vector<double>>(x + k);
-                acc1 += a1 * Unsafe.ReadUnaligned<Vector<double>>(x + k + wd);
-                acc2 += a2 * Unsafe.ReadUnaligned<Vector<double>>(x + k + 2 * wd);
-                acc3 += a3 * Unsafe.ReadUnaligned<Vector<double>>(x + k + 3 * wd);
-            }
-
-            sum = Vector.Sum((acc0 + acc1) + (acc2 + acc3));
-        }
-
-        for (; k < n; k++)
-        {
-            sum += row[k] * x[k];
-        }
-
-        return sum;
     }
 }

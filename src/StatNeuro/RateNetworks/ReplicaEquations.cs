@@ -36,7 +36,14 @@ public sealed record ReplicaSolverOptions
 /// averages here are deterministic and the iteration stops only when every change is below 1e-12: at γ = 0 it
 /// reproduces the exact closed form (Q → 0, q̂ = Q̂ = 0; design note §4.1), which is a test of the transcription.
 /// Convergence is slow where the Q = 0 fixed point is weakly attracting (g &gt; 1: factor g²⟨φ'⟩² per iteration).
-/// The energy is not part of these equations; at γ = 0 it is exactly 1/(2β).
+/// <para>Energy per neuron (derived here; docs/edge-of-chaos.md): writing e^{−β(x−h)²/2} with a response field p̂,
+/// e = ½⟨(x − h)²⟩ = 1/(2β) − ⟨p̂²⟩/(2β²). In the RS single-site problem the local field is h = (d/√β) φ + g√Q v + t
+/// with t the replica-own Gaussian part of variance g²(q − Q); integrating t given x leaves the Gaussian factor
+/// exp(−β y²/(2σ²)), y = x − (d/√β) φ − g√Q v (the quadratic part of the log-weight above), and x − h has conditional
+/// mean y/σ² and variance (σ² − 1)/(βσ²). Hence
+/// e = (σ² − 1)/(2βσ²) + E⟨y²⟩/(2σ⁴) + η E⟨x²⟩.
+/// At γ = 0 (x ~ N(0, σ²/β), d = Q = 0) this is exactly 1/(2β) (equipartition); for γ ≠ 0 the anharmonic part of
+/// the measure makes it differ at finite β.</para>
 /// </remarks>
 public static class ReplicaEquations
 {
@@ -45,7 +52,7 @@ public static class ReplicaEquations
     /// <param name="gamma">Reciprocity.</param>
     /// <param name="beta">Inverse temperature (finite).</param>
     /// <param name="options">Solver settings.</param>
-    /// <returns>The order parameters (energy NaN unless γ = 0).</returns>
+    /// <returns>The order parameters and the energy per neuron.</returns>
     public static ReplicaSolution Solve(double g, double gamma, double beta, ReplicaSolverOptions? options = null)
     {
         options ??= new ReplicaSolverOptions();
@@ -61,7 +68,7 @@ public static class ReplicaEquations
         double q = 1e-3, bigQ = 1e-4, qh = 0, bigQh = 0, r = 1 / sb, bigR = 0;
         bool converged = false;
         int it;
-        double x2 = 0;
+        double x2 = 0, energy = double.NaN;
         for (it = 1; it <= options.MaxIterations; it++)
         {
             double rh = beta * g2 * gamma * r, bigRh = beta * g2 * gamma * bigR;
@@ -88,7 +95,8 @@ public static class ReplicaEquations
                 logw[j] = -0.5 * c * x * x + alpha * ph[j] * ph[j] + delta1 * x * ph[j];
             }
 
-            double spp = 0, ppp = 0, sxx = 0, pxx = 0, spx = 0, ppx = 0;
+            double spp = 0, ppp = 0, sxx = 0, pxx = 0, spx = 0, ppx = 0, syy = 0;
+            double wd = d / sb, sq = g * Math.Sqrt(Math.Max(bigQ, 0));
             for (int iu = 0; iu < hz.Length; iu++)
             {
                 for (int iv = 0; iv < hz.Length; iv++)
@@ -125,6 +133,10 @@ public static class ReplicaEquations
                     pxx += wuv * x1 * x1;
                     spx += wuv * px;
                     ppx += wuv * m1 * x1;
+
+                    // ⟨y²⟩, y = x − (d/√β) φ − g√Q v: the part of x − h not carried by the replica-own field.
+                    double v = hz[iv];
+                    syy += wuv * (xx + wd * wd * m2 + sq * sq * v * v - 2 * wd * px - 2 * sq * v * x1 + 2 * wd * sq * v * m1);
                 }
             }
 
@@ -139,6 +151,7 @@ public static class ReplicaEquations
                 + 2 * gk * d * F(0, 1, -1) * spp / s2 + gk * d * F(1, -3, 2) * ppp / s2
                 - 2 * gk * sb * F(1, -2, 2) * ppx / s2 + 2 * gk * sb * F(0, -1, 2) * spx / s2;
             x2 = sxx;
+            energy = (s2 - 1) / (2 * beta * s2) + syy / (2 * s2 * s2) + eta * sxx;
 
             double dm = options.Damping;
             double change = 0;
@@ -162,7 +175,6 @@ public static class ReplicaEquations
             }
         }
 
-        double energy = gamma == 0 && eta == 0 ? 0.5 / beta : double.NaN;
         return new ReplicaSolution(g, gamma, beta, q, bigQ, r, bigR, x2, energy, double.NaN, double.NaN, Math.Min(it, options.MaxIterations), converged);
     }
 

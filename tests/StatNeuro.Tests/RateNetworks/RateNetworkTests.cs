@@ -44,43 +44,75 @@ public class RateNetworkTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void MatVec_MatchesNaiveDoubleProduct(int threads)
+    [InlineData(1, "Avx512")]
+    [InlineData(2, "Avx512")]
+    [InlineData(2, "Avx2")]
+    [InlineData(2, "Portable")]
+    public void MatVec_MatchesNaiveDoubleProduct(int threads, string path)
     {
-        const int n = 517; // not a multiple of the vector width
-        var net = RateNetwork.Create(n, 2.0, 0.2, RateActivation.Tanh, 3);
-        net.Threads = threads;
-        var rng = new StatNeuro.Numerics.RandomGenerator(9);
+        // Paths the hardware lacks fall back to the portable kernel, so every case runs everywhere.
+        foreach (int n in new[] { 517, 203 }) // not multiples of the vector width or the 4-row tile
+        {
+            var net = RateNetwork.Create(n, 2.0, 0.2, RateActivation.Tanh, 3);
+            net.Threads = threads;
+            net.KernelPath = Enum.Parse<MatVecPath>(path);
+            var rng = new StatNeuro.Numerics.RandomGenerator(9);
+            var x = new double[3 * n];
+            for (int i = 0; i < x.Length; i++)
+            {
+                x[i] = rng.NextNormal();
+            }
+
+            var y = new double[3 * n];
+            net.MultiplyMany(x, y, 3);
+            var yt = new double[n];
+            net.MultiplyTransposed(x.AsSpan(0, n), yt);
+            for (int m = 0; m < 3; m++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    double s = 0, st = 0;
+                    for (int k = 0; k < n; k++)
+                    {
+                        s += net[i, k] * x[m * n + k];
+                        st += net[k, i] * x[k];
+                    }
+
+                    // Double accumulation in a different order: rounding ≲ n ε |terms| ≈ 1e-13.
+                    Assert.Equal(s, y[m * n + i], 1e-12);
+                    if (m == 0)
+                    {
+                        Assert.Equal(st, yt[i], 1e-12);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void MatVec_IsBitwiseIndependentOfThreadsAndVectorCount()
+    {
+        // Every (row, vector) pair is summed in the same order in every register tile, so splitting rows among
+        // threads, or multiplying a vector alone instead of next to a tangent vector, gives identical bits.
+        const int n = 1030;
+        var net = RateNetwork.Create(n, 1.5, 0.0, RateActivation.Tanh, 8);
+        var rng = new StatNeuro.Numerics.RandomGenerator(4);
         var x = new double[3 * n];
         for (int i = 0; i < x.Length; i++)
         {
             x[i] = rng.NextNormal();
         }
 
-        var y = new double[3 * n];
-        net.MultiplyMany(x, y, 3);
-        var yt = new double[n];
-        net.MultiplyTransposed(x.AsSpan(0, n), yt);
-        for (int m = 0; m < 3; m++)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                double s = 0, st = 0;
-                for (int k = 0; k < n; k++)
-                {
-                    s += net[i, k] * x[m * n + k];
-                    st += net[k, i] * x[k];
-                }
-
-                // Double accumulation in a different order: rounding ≲ n ε |terms| ≈ 1e-13.
-                Assert.Equal(s, y[m * n + i], 1e-12);
-                if (m == 0)
-                {
-                    Assert.Equal(st, yt[i], 1e-12);
-                }
-            }
-        }
+        net.Threads = 1;
+        var y1 = new double[3 * n];
+        net.MultiplyMany(x, y1, 3);
+        net.Threads = 3;
+        var y3 = new double[3 * n];
+        net.MultiplyMany(x, y3, 3);
+        var single = new double[n];
+        net.Multiply(x.AsSpan(2 * n, n), single);
+        Assert.Equal(y1, y3);
+        Assert.Equal(y1.AsSpan(2 * n, n).ToArray(), single);
     }
 
     [Fact]
