@@ -76,6 +76,9 @@ public class InferKineticCommandTests
     [InlineData("--segment-length", "300")]
     [InlineData("--segment-length", "-1")]
     [InlineData("--l2", "-1")]
+    [InlineData("--l1", "-1")]
+    [InlineData("--l1", "NaN")]
+    [InlineData("--l1", "Infinity")]
     [InlineData("--stimulus-bins", "250")]
     [InlineData("--test", "odd-repeats")]
     public void BadInput_ExitTwo_NoOutput(string option, string value)
@@ -101,6 +104,38 @@ public class InferKineticCommandTests
         Assert.Equal(2, CliRunner.Run("infer", "kinetic", "--data", one, "--out", dir, "--quiet").ExitCode);
         Assert.Equal(2, CliRunner.Run("infer", "kinetic", "--data", Path.Combine(input, "missing.txt"), "--out", dir, "--quiet").ExitCode);
         Assert.False(Directory.Exists(dir));
+        Directory.Delete(input, true);
+    }
+
+    [Fact]
+    public void L1_WithNonMlMethod_ExitTwo()
+    {
+        string input = CliRunner.TempFolder("kin-in5");
+        (string path, _) = WriteSeries(input);
+        string dir = CliRunner.TempFolder("kin-l1bad");
+        var (code, _, err) = CliRunner.Run("infer", "kinetic", "--data", path, "--method", "tap", "--l1", "0.05", "--out", dir, "--quiet");
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(dir));
+        Directory.Delete(input, true);
+    }
+
+    [Fact]
+    public void L1_GoodRun_ReportsNonzeroCouplingsMatchingJCsv()
+    {
+        string input = CliRunner.TempFolder("kin-in6");
+        (string path, _) = WriteSeries(input);
+        string dir = CliRunner.TempFolder("kin-l1");
+        var (code, _, err) = CliRunner.Run("infer", "kinetic", "--data", path, "--segment-length", "250", "--l1", "0.05", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        Assert.Equal(0.05, doc.RootElement.GetProperty("l1").GetDouble());
+        Assert.True(doc.RootElement.GetProperty("converged").GetBoolean());
+        double[] j = [.. File.ReadAllLines(Path.Combine(dir, "J.csv")).SelectMany(l => l.Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+        int nonzero = j.Count(v => v != 0);
+        Assert.Equal(nonzero, doc.RootElement.GetProperty("nonzero_couplings").GetInt32());
+        Assert.InRange(nonzero, 1, 24); // λ = 0.05 with ~1000 transitions zeroes some of the 25 couplings
+        Directory.Delete(dir, true);
         Directory.Delete(input, true);
     }
 }

@@ -9,7 +9,7 @@ using StatNeuro.Ising;
 namespace StatNeuro.Cli.Commands;
 
 /// <summary>
-/// <c>statneuro infer kinetic --data F --method ml|ml-symmetric|nmf|tap [--stimulus-bins B] [--segment-length L]</c>:
+/// <c>statneuro infer kinetic --data F --method ml|ml-symmetric|nmf|tap [--stimulus-bins B] [--segment-length L] [--l2 λ] [--l1 λ]</c>:
 /// fits a kinetic (parallel Glauber) Ising model; writes h.csv, J.csv (row i, column j = coupling from j to i),
 /// model.json and summary.json with <c>log_likelihood</c> per transition. A subcommand of the <c>infer</c> group.
 /// </summary>
@@ -28,9 +28,10 @@ internal static class InferKineticCommand
         var segment = new Option<int>("--segment-length") { Description = "Bins per repeat/segment (953 for the retina movie); transitions never cross segments. 0 = one segment." };
         var bins = new Option<int>("--stimulus-bins") { Description = "Time-dependent fields h_i(b), one per bin b of a repeat, shared across repeats (method ml; needs --segment-length). 0 = constant fields." };
         var l2 = new Option<double>("--l2") { Description = "L2 penalty lambda on J (objective L/M - lambda/2 sum J^2). Default 0." };
+        var l1 = new Option<double>("--l1") { Description = "L1 (lasso) penalty lambda on J only, method ml (objective L/M - lambda * sum |J|, per transition like --l2); exact zeros, count in summary.json nonzero_couplings. Default 0." };
         var tolerance = new Option<double>("--tolerance") { Description = "Gradient-norm tolerance of the ML fits.", DefaultValueFactory = _ => 1e-8 };
         var test = new Option<string>("--test") { Description = "Held-out data: none or odd-repeats (train on even repeats; needs --segment-length).", DefaultValueFactory = _ => "none" };
-        foreach (Option o in new Option[] { data, variable, method, segment, bins, l2, tolerance, test })
+        foreach (Option o in new Option[] { data, variable, method, segment, bins, l2, l1, tolerance, test })
         {
             command.Options.Add(o);
         }
@@ -75,6 +76,17 @@ internal static class InferKineticCommand
             if (!(lambda >= 0) || !double.IsFinite(lambda))
             {
                 throw new CliUsageException($"--l2 {lambda}: must be a finite number >= 0.");
+            }
+
+            double lasso = parse.GetValue(l1);
+            if (!(lasso >= 0) || !double.IsFinite(lasso))
+            {
+                throw new CliUsageException($"--l1 {lasso}: must be a finite number >= 0 (penalty per transition on sum |J_ij|).");
+            }
+
+            if (lasso > 0 && m != "ml")
+            {
+                throw new CliUsageException($"--l1 works with --method ml only (got {m}).");
             }
 
             double tol = parse.GetValue(tolerance);
@@ -155,6 +167,7 @@ internal static class InferKineticCommand
             var settings = new KineticLearningSettings
             {
                 L2 = lambda,
+                L1 = lasso,
                 GradientTolerance = tol,
                 MaxThreads = run.Threads,
                 StimulusBins = Math.Max(stimulusBins, 1),
@@ -181,6 +194,12 @@ internal static class InferKineticCommand
             if (fit.Notes.TryGetValue("gradient_norm", out double g))
             {
                 run.Summary["gradient_norm"] = g;
+            }
+
+            if (fit.Notes.TryGetValue("nonzero_couplings", out double nonzero))
+            {
+                run.Summary["l1"] = lasso;
+                run.Summary["nonzero_couplings"] = (long)nonzero;
             }
 
             if (fit.Notes.TryGetValue("tap_no_root", out double noRoot))
