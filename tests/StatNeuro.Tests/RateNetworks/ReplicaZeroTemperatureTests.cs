@@ -87,6 +87,57 @@ public class ReplicaZeroTemperatureTests
     }
 
     [Theory]
+    [InlineData(0.5, 0.5, 3.0, 0.4)]
+    [InlineData(0.8, 0.2, 0.7, -0.3)]
+    [InlineData(0.9, -0.5, 1.5, 0.2)]
+    public void LiteralNoteUpdates_AtSmallQ_LeaveSolutionFixed(double g, double gamma, double qhOverQ, double kappaOverQ)
+    {
+        // Independent check of the reduction: evaluate the note's §3.2 updates literally (x* = argmax H0 with φ = tanh by
+        // Newton per node, 2-D Gauss–Hermite in (u, v)) at the reduced fixed point (χ, χ̂ = 0, ξ) with a small amplitude
+        // q = 1e-10 and arbitrary ratios Q̂/q, κ/q; χ, ξ, χ̂ must come back unchanged up to O(q) (tanh curvature).
+        ReplicaSolution z = ReplicaEquations.SolveZeroTemperature(g, gamma);
+        double q = 1e-10, qh = qhOverQ * q, kappa = kappaOverQ * q, chi = z.Chi, xi = z.Xi, chih = 0;
+        double g2 = g * g, s2 = 1 + g2 * chi, bigGamma = -g2 * gamma * xi, sq = Math.Sqrt(q);
+        double a = Math.Sqrt(qh - kappa * kappa / (g2 * q)), b = kappa / (g * sq);
+        (double[] nodes, double[] weights) = ReplicaEquations.Hermite(10);
+        double eu = 0, ev = 0, evx = 0;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            for (int j = 0; j < nodes.Length; j++)
+            {
+                double u = nodes[i], v = nodes[j], w = weights[i] * weights[j];
+                double c = a * u + b * v, wv = g * sq * v;
+                double Slope(double x)
+                {
+                    double p = Math.Tanh(x), dp = 1 - p * p;
+                    return (-2 * chih * p + c) * dp + (1 - bigGamma * dp) * (wv + bigGamma * p - x) / s2;
+                }
+
+                double xs = 0;
+                for (int k = 0; k < 50; k++)
+                {
+                    double h = 1e-6 * (1 + Math.Abs(xs));
+                    double d2 = (Slope(xs + h) - Slope(xs - h)) / (2 * h);
+                    xs -= Slope(xs) / d2;
+                }
+
+                double ph = Math.Tanh(xs);
+                eu += w * u * ph;
+                ev += w * v * ph;
+                evx += w * v * xs;
+            }
+        }
+
+        double t = Math.Sqrt(qh * g2 * q * q - q * kappa * kappa);
+        double nChi = g * q * eu / t;
+        double nXi = kappa * eu / (g * t) - ev / (g * sq);
+        double nChih = g2 / (2 * s2) - g * evx / (2 * s2 * sq) - kappa * kappa * eu / (2 * g * q * t) + (g * bigGamma / s2 + kappa / (g * q)) * ev / (2 * sq);
+        Assert.Equal(chi, nChi, 1e-6 * chi);
+        Assert.Equal(xi, nXi, 1e-6);
+        Assert.Equal(0.0, nChih, 1e-6);
+    }
+
+    [Theory]
     [InlineData(1.2, 0.0)]
     [InlineData(0.9, 0.5)]
     [InlineData(2.0, 2.0)]
