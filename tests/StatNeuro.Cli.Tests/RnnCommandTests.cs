@@ -93,6 +93,32 @@ public class RnnCommandTests
     }
 
     [Fact]
+    public void Ness_InfiniteBeta_Reciprocal_GivesZeroTemperatureFields()
+    {
+        string dir = CliRunner.TempFolder("rnn-ness-inf-gamma");
+        var (code, _, err) = CliRunner.Run("rnn", "ness", "--g", "0.5", "--gamma", "0.5", "--beta", "inf", "--out", dir, "--quiet");
+        Assert.True(code == 0, err);
+        JsonNode s = Summary(dir);
+
+        // Ordered phase: q = 0, −ξ = R_int = (1 − √(1 − 4γg²))/(2γg²) = 1.171573, χ = R²/(1 − g²R²) = 2.089631.
+        Assert.Equal(0.0, s["q"]!.GetValue<double>());
+        Assert.Equal(-1.1715728753, s["xi"]!.GetValue<double>(), 1e-9);
+        Assert.Equal(2.0896309997, s["chi"]!.GetValue<double>(), 1e-9);
+        Assert.True(s["converged"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Ness_InfiniteBeta_Reciprocal_ChaoticSide_ExitTwo()
+    {
+        string dir = CliRunner.TempFolder("rnn-ness-inf-chaos");
+        var (code, _, err) = CliRunner.Run("rnn", "ness", "--g", "0.9", "--gamma", "0.5", "--beta", "inf", "--out", dir);
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("--beta inf", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
     public void Lyapunov_SmallNetwork_WritesFields()
     {
         string dir = CliRunner.TempFolder("rnn-lyap");

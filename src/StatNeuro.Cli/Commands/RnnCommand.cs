@@ -351,12 +351,17 @@ internal static class RnnCommand
                 throw new CliUsageException("--beta inf with --sample: sampling needs a finite beta.");
             }
 
-            if (gamma != 0 && (double.IsPositiveInfinity(beta) || phi != RateActivation.Tanh || g == 0))
+            if (gamma != 0 && (phi != RateActivation.Tanh || g == 0))
             {
-                throw new CliUsageException($"--gamma {Fmt(gamma)}: the gamma != 0 replica solver needs a finite --beta, --phi tanh and --g > 0.");
+                throw new CliUsageException($"--gamma {Fmt(gamma)}: the gamma != 0 replica solver needs --phi tanh and --g > 0.");
             }
 
-            ReplicaSolution s = gamma == 0 ? ReplicaTheory.GammaZero(g, beta, phi) : ReplicaEquations.Solve(g, gamma, beta);
+            if (gamma != 0 && double.IsPositiveInfinity(beta) && !ReplicaEquations.IsOrderedPhase(g, gamma))
+            {
+                throw new CliUsageException($"--beta inf --gamma {Fmt(gamma)} --g {Fmt(g)}: g(1 + gamma) = {Fmt(g * (1 + gamma))} >= 1, where chi = lim beta(q - Q) is infinite and the zero-temperature RS equations have no finite solution; use a finite --beta (e.g. 1e4) or --cavity.");
+            }
+
+            ReplicaSolution s = NessSolve(g, gamma, beta, phi);
             if (gamma != 0)
             {
                 run.Summary["iterations"] = s.Iterations;
@@ -376,6 +381,8 @@ internal static class RnnCommand
             {
                 run.Summary["chi"] = s.Chi;
                 run.Summary["xi"] = s.Xi;
+                run.Summary["response_integral"] = -s.Xi;
+                run.Say($"zero temperature: chi = {Fmt(s.Chi)}, xi = {Fmt(s.Xi)}");
             }
 
             run.Say($"q = {Fmt(s.SmallQ)}, Q = {Fmt(s.LargeQ)}, r = {Fmt(s.SmallR)}, R = {Fmt(s.LargeR)}, e = {Fmt(s.EnergyPerNeuron)}");
@@ -430,9 +437,9 @@ internal static class RnnCommand
                 throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind dmft is available for gamma = 0 only.");
             }
 
-            if (what == "ness" && gamma != 0 && double.IsPositiveInfinity(beta))
+            if (what == "ness" && gamma != 0 && double.IsPositiveInfinity(beta) && !ReplicaEquations.IsOrderedPhase(gs.Max(), gamma))
             {
-                throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind ness with gamma != 0 needs a finite --beta.");
+                throw new CliUsageException($"--gamma {Fmt(gamma)} --beta inf: --kind ness at zero temperature with gamma != 0 needs g(1 + gamma) < 1 for every g of --g-range (chi is infinite beyond).");
             }
 
             string key = $"kind={what};gamma={Fmt(gamma)};noise={Fmt(noise)};beta={Fmt(beta)};phi={phi};n={n};dt={Fmt(sim?.Dt ?? 0)};t={Fmt(sim?.Duration ?? 0)};seed={run.Seed}";
@@ -504,9 +511,14 @@ internal static class RnnCommand
         return [s.Delta0, s.LambdaMax, s.LocalStability];
     }
 
+    private static ReplicaSolution NessSolve(double g, double gamma, double beta, RateActivation phi) =>
+        gamma == 0 ? ReplicaTheory.GammaZero(g, beta, phi)
+        : double.IsPositiveInfinity(beta) ? ReplicaEquations.SolveZeroTemperature(g, gamma)
+        : ReplicaEquations.Solve(g, gamma, beta);
+
     private static double[] NessRow(double g, double gamma, double beta, RateActivation phi)
     {
-        ReplicaSolution s = gamma == 0 ? ReplicaTheory.GammaZero(g, beta, phi) : ReplicaEquations.Solve(g, gamma, beta);
+        ReplicaSolution s = NessSolve(g, gamma, beta, phi);
         return [s.SmallQ, s.LargeQ, s.SmallR, s.LargeR, s.EnergyPerNeuron];
     }
 

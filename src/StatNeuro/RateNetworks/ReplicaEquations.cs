@@ -45,7 +45,7 @@ public sealed record ReplicaSolverOptions
 /// At γ = 0 (x ~ N(0, σ²/β), d = Q = 0) this is exactly 1/(2β) (equipartition); for γ ≠ 0 the anharmonic part of
 /// the measure makes it differ at finite β.</para>
 /// </remarks>
-public static class ReplicaEquations
+public static partial class ReplicaEquations
 {
     /// <summary>Solves the RS equations at (g, γ, β).</summary>
     /// <param name="g">Gain.</param>
