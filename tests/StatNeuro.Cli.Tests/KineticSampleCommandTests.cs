@@ -41,6 +41,33 @@ public sealed class KineticSampleCommandTests
     }
 
     [Fact]
+    public void Evaluate_KineticModel_MatchesLikelihoodAndLagOneCorrelations()
+    {
+        // The true model evaluated on its own samples: the log-likelihood per transition equals the library's
+        // KineticIsingModel.LogLikelihood on the same raster (1e-12), beats the independent baseline, and the model's
+        // simulated D_ij(1) reproduces the data's (slope within 0.1 of 1: 8 x 4000 transitions give D(1) errors of
+        // ~1/sqrt(32000) ~ 6e-3 against |D| ~ 0.1) with means within 0.05.
+        string samples = CliRunner.TempFolder("kin-eval-sample");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--kinetic", "--size", "8", "--beta", "1", "--samples", "4000", "--chains", "8", "--burn-in", "50", "--out", samples, "--quiet");
+        Assert.True(code == 0, err);
+        string eval = CliRunner.TempFolder("kin-eval");
+        (code, _, err) = CliRunner.Run("evaluate", "--data", Path.Combine(samples, "samples.npy"), "--segment-length", "4000", "--model", Path.Combine(samples, "model"), "--out", eval, "--quiet");
+        Assert.True(code == 0, err);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(eval, "summary.json")));
+        System.Text.Json.JsonElement root = doc.RootElement;
+        Assert.Equal("kinetic-ising", root.GetProperty("kind").GetString());
+        SpinRaster raster = RasterFile.Read(Path.Combine(samples, "samples.npy")).WithSegmentLength(4000);
+        var truth = new KineticIsingModel(ReadMatrix(Path.Combine(samples, "model", "h.csv")), ReadMatrix(Path.Combine(samples, "model", "J.csv")));
+        Assert.Equal(truth.LogLikelihood(raster), root.GetProperty("log_likelihood").GetDouble(), 1e-12);
+        Assert.True(root.GetProperty("log_likelihood").GetDouble() > root.GetProperty("independent_log_likelihood").GetDouble());
+        Assert.InRange(root.GetProperty("d1_slope").GetDouble(), 0.9, 1.1);
+        Assert.True(root.GetProperty("rms_mean_error").GetDouble() < 0.05, root.GetProperty("rms_mean_error").ToString());
+        Assert.True(File.Exists(Path.Combine(eval, "d1.csv")));
+        Directory.Delete(samples, true);
+        Directory.Delete(eval, true);
+    }
+
+    [Fact]
     public void Sequential_FromModelFolder_WritesSegmentsOfTheModel()
     {
         string folder = CliRunner.TempFolder("kin-model");
