@@ -554,6 +554,25 @@ internal static class MeanFieldCommand
         return delayed.FrequencyHz >= 60 ? "oscillatory (fast)" : "oscillatory (slow)";
     }
 
+    /// <summary>The labels of <see cref="BrunelState"/> (plus the phase diagram's "several fixed points"), in plot order.</summary>
+    internal static readonly string[] BrunelStates = ["asynchronous", "oscillatory (fast)", "oscillatory (slow)", "rate-unstable", "several fixed points"];
+
+    /// <summary>One marker series per Brunel state label that occurs among the items.</summary>
+    internal static List<Series> SeriesByState<T>(IReadOnlyList<T> items, Func<T, string> state, Func<T, double> x, Func<T, double> y)
+    {
+        var series = new List<Series>();
+        foreach (string label in BrunelStates)
+        {
+            var selected = items.Where(item => state(item) == label).ToList();
+            if (selected.Count > 0)
+            {
+                series.Add(new Series(label, selected.Select(x).ToList(), selected.Select(y).ToList(), Markers: true));
+            }
+        }
+
+        return series;
+    }
+
     private static void BrunelScan(RunContext run, BrunelModel model, string scanText)
     {
         int eq = scanText.IndexOf('=', StringComparison.Ordinal);
@@ -584,15 +603,7 @@ internal static class MeanFieldCommand
                 all.Select(r => r.Point.Stable ? 1.0 : 0.0).ToList(), all.Select(r => r.Stability.Stable ? 1.0 : 0.0).ToList(),
                 all.Select(r => (double)r.Stability.UnstableModes).ToList(), all.Select(r => r.Stability.FrequencyHz).ToList(), all.Select(r => r.Stability.GrowthRatePerSecond).ToList(),
             ]);
-        var series = new List<Series>();
-        foreach (string state in new[] { "asynchronous", "oscillatory (fast)", "oscillatory (slow)", "rate-unstable" })
-        {
-            var selected = all.Where(r => BrunelState(r.Point, r.Stability) == state).ToList();
-            if (selected.Count > 0)
-            {
-                series.Add(new Series(state, selected.Select(r => r.Parameter).ToList(), selected.Select(r => Math.Max(r.Point.RateHz, 1e-30)).ToList(), Markers: true));
-            }
-        }
+        List<Series> series = SeriesByState(all, r => BrunelState(r.Point, r.Stability), r => r.Parameter, r => Math.Max(r.Point.RateHz, 1e-30));
 
         FigureWriter.Save(new FigureSpec { Title = "Brunel model A: fixed points and their delayed stability", XLabel = name, YLabel = "rate (Hz)", LogY = true, Series = series }, SaveTarget(run.PathFor, "branches"));
         run.Summary["scan_parameter"] = name;

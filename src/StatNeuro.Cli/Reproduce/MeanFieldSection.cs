@@ -284,16 +284,8 @@ internal sealed class MeanFieldSection : IReproduceSection
             cells[k] = (g, eta, Commands.MeanFieldCommand.BrunelState(points[0], stability), stability.FrequencyHz);
         });
         watch.Stop();
-        string[] states = ["asynchronous", "oscillatory (fast)", "oscillatory (slow)", "rate-unstable", "several fixed points"];
-        var series = new List<Series>();
-        foreach (string state in states)
-        {
-            var selected = cells.Where(c => c.State == state).ToList();
-            if (selected.Count > 0)
-            {
-                series.Add(new Series(state, selected.Select(c => c.G).ToList(), selected.Select(c => c.Eta).ToList(), Markers: true));
-            }
-        }
+        string[] states = Commands.MeanFieldCommand.BrunelStates;
+        List<Series> series = Commands.MeanFieldCommand.SeriesByState(cells, c => c.State, c => c.G, c => c.Eta);
 
         context.Table(
             "brunel_phase_diagram.csv",

@@ -239,7 +239,9 @@ public static partial class KineticIsingLearning
         return Math.Sqrt(norm2);
     }
 
-    /// <summary>The reduced (Schur-complement) Hessian of the smooth part, unfactored; as <see cref="FactorNewtonSystem"/>.</summary>
+    /// <summary>The reduced (Schur-complement) Hessian of the smooth part of row i, unfactored: the field block is
+    /// eliminated exactly (it is diagonal per stimulus bin), L2 added, the self-coupling pinned when excluded. Shared by
+    /// the Newton solver (<see cref="FactorNewtonSystem"/>) and the proximal Newton solver of L1.</summary>
     private static void BuildSchur(RowWork w, int i, KineticLearningSettings s, double m, double kappa, double[] dInv, double[] cm, double[] schur)
     {
         int n = w.N, bins = w.Bins;

@@ -764,73 +764,11 @@ public static partial class KineticIsingLearning
         return new RowResult(theta, w.LogLikelihood / m, gnorm, iter, gnorm <= tolerance);
     }
 
+    /// <summary>The reduced (Schur-complement) Newton system of row i, LU-factored in place.</summary>
     private static bool FactorNewtonSystem(RowWork w, int i, KineticLearningSettings s, double m, double kappa, double[] dInv, double[] cm, double[] schur, int[] pivots)
     {
-        int n = w.N, bins = w.Bins;
-        for (int b = 0; b < bins; b++)
-        {
-            double d = w.D[b] / m + kappa;
-            dInv[b] = d > 0 ? 1 / d : 0;
-        }
-
-        for (int q = 0; q < bins * n; q++)
-        {
-            cm[q] = w.C[q] / m;
-        }
-
-        for (int j = 0; j < n; j++)
-        {
-            for (int k = 0; k < n; k++)
-            {
-                schur[j * n + k] = w.E[j * n + k] / m;
-            }
-
-            schur[j * n + j] += s.L2 / 4;
-        }
-
-        for (int b = 0; b < bins; b++)
-        {
-            if (dInv[b] == 0)
-            {
-                continue;
-            }
-
-            int cb = b * n;
-            for (int j = 0; j < n; j++)
-            {
-                double cj = cm[cb + j];
-                if (cj == 0)
-                {
-                    continue;
-                }
-
-                double f = cj * dInv[b];
-                for (int k = 0; k < n; k++)
-                {
-                    schur[j * n + k] -= f * cm[cb + k];
-                }
-            }
-        }
-
-        for (int j = 0; j < n; j++)
-        {
-            if (!s.SelfCouplings && j == i)
-            {
-                for (int k = 0; k < n; k++)
-                {
-                    schur[j * n + k] = 0;
-                    schur[k * n + j] = 0;
-                }
-
-                schur[j * n + j] = 1;
-            }
-            else if (schur[j * n + j] <= 0)
-            {
-                schur[j * n + j] = Math.Abs(schur[j * n + j]) + 1e-12;
-            }
-        }
-
-        return DenseLu.Factor(schur, n, pivots);
+        BuildSchur(w, i, s, m, kappa, dInv, cm, schur);
+        return DenseLu.Factor(schur, w.N, pivots);
     }
 
     /// <summary>Parameter layout of the symmetric model: (h, J upper triangle including the diagonal).</summary>
