@@ -30,25 +30,7 @@ public static partial class KineticIsingLearning
         var dInv = new double[bins];
         var cm = new double[bins * n];
         double kappa = double.IsNaN(prior) ? 0 : s.FieldPrior / m;
-        if (!s.SelfCouplings)
-        {
-            theta[bins + i] = 0;
-        }
-
-        if (double.IsNaN(prior))
-        {
-            double yMean = 0;
-            for (int p = 0; p < set.PatternCount; p++)
-            {
-                yMean += set.TargetSum[p * n + i];
-            }
-
-            yMean = Math.Clamp(yMean / m, -0.999999, 0.999999);
-            for (int b = 0; b < bins; b++)
-            {
-                theta[b] = Math.Atanh(yMean);
-            }
-        }
+        WarmStart(set, i, s, prior, m, theta);
 
         Accumulate(set, i, theta, w, hessian: true);
         (double obj, _) = Penalise(set, i, theta, w, s, prior, gradA, gradB);

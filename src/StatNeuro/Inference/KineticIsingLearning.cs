@@ -631,26 +631,7 @@ public static partial class KineticIsingLearning
         var rhs = new double[n];
         var pivots = new int[n];
         double kappa = double.IsNaN(prior) ? 0 : s.FieldPrior / m;
-        if (!s.SelfCouplings)
-        {
-            theta[bins + i] = 0;
-        }
-
-        if (double.IsNaN(prior))
-        {
-            // Warm start for constant fields: the independent (J = 0) solution a = atanh of the mean target.
-            double yMean = 0;
-            for (int p = 0; p < set.PatternCount; p++)
-            {
-                yMean += set.TargetSum[p * n + i];
-            }
-
-            yMean = Math.Clamp(yMean / m, -0.999999, 0.999999);
-            for (int b = 0; b < bins; b++)
-            {
-                theta[b] = Math.Atanh(yMean);
-            }
-        }
+        WarmStart(set, i, s, prior, m, theta);
 
         // Damped Newton with the exact Hessian at every iterate (it is accumulated together with the gradient, so an
         // accepted full step already carries the next Hessian). Far from the optimum: Armijo backtracking on the
@@ -762,6 +743,32 @@ public static partial class KineticIsingLearning
 
         _ = binCounts;
         return new RowResult(theta, w.LogLikelihood / m, gnorm, iter, gnorm <= tolerance);
+    }
+
+    /// <summary>Pins the excluded self-coupling to 0 and, for constant fields (no field prior), starts the fields at the
+    /// independent (J = 0) solution a = atanh of the mean target. Shared by the Newton and proximal Newton row solvers.</summary>
+    private static void WarmStart(KineticTransitions set, int i, KineticLearningSettings s, double prior, double m, double[] theta)
+    {
+        int n = set.N, bins = set.Bins;
+        if (!s.SelfCouplings)
+        {
+            theta[bins + i] = 0;
+        }
+
+        if (double.IsNaN(prior))
+        {
+            double yMean = 0;
+            for (int p = 0; p < set.PatternCount; p++)
+            {
+                yMean += set.TargetSum[p * n + i];
+            }
+
+            yMean = Math.Clamp(yMean / m, -0.999999, 0.999999);
+            for (int b = 0; b < bins; b++)
+            {
+                theta[b] = Math.Atanh(yMean);
+            }
+        }
     }
 
     /// <summary>The reduced (Schur-complement) Newton system of row i, LU-factored in place.</summary>
