@@ -121,7 +121,7 @@ internal static partial class RnnCommand
             }
 
             RateSimulationOptions? anySim = sims.Count > 0 ? sims.Values.First() : null;
-            string settings = $"kind={what};phi={phi};n={n};dt={Fmt(parse.GetValue(m.Dt))};t={Fmt(anySim?.Duration ?? 0)};transient={Fmt(anySim?.Transient ?? 0)};seed={run.Seed}";
+            string settings = $"kind={what};phi={phi};n={n};dt={(what == "lyapunov" ? Fmt(parse.GetValue(m.Dt)) : "0")};t={Fmt(anySim?.Duration ?? 0)};transient={Fmt(anySim?.Transient ?? 0)};seed={run.Seed}";
             string ckpt = parse.GetValue(checkpoint) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.OutputFolder)) + ".checkpoint.csv";
             int valueCount = what switch { "dmft" => 3, "ness" => 7, _ => 4 };
             var table = new SweepCheckpoint(ckpt, settings, valueCount, what);

@@ -73,7 +73,7 @@ internal sealed class EdgeOfChaosSection : IReproduceSection
             results[k] = RateSimulation.Run(net, new RateSimulationOptions { Duration = duration, Transient = transient, Seed = c.Seed }, 1);
         });
 
-        string[] classes = ["decays to x = 0", "non-trivial fixed point", "chaotic (lambda_max > 0)", "lambda_max ~ 0 (cycle / unresolved)"];
+        string[] classes = ["decays to x = 0", "non-trivial fixed point", "chaotic (lambda_max > 0)", "lambda_max ~ 0 (cycle / unresolved)"]; // colours orange, green, red, purple
         var byClass = classes.Select(_ => (G: new List<double>(), Gamma: new List<double>())).ToArray();
         var rows = new List<string[]>();
         int agree = 0;
@@ -103,20 +103,19 @@ internal sealed class EdgeOfChaosSection : IReproduceSection
             ["γ", "g", "g(1+γ)", "λ of x = 0 (N → ∞)", "λ_max sim", "Δ0 sim", "class"],
             rows);
 
-        var gs = Enumerable.Range(0, 120).Select(k => 0.5 + k * 3.0 / 119).ToArray();
-        var series = new List<Series> { new("g (1 + gamma) = 1", gs, gs.Select(g => Math.Min(1.0, 1 / g - 1)).ToArray()) };
+        double gTop = Math.Max(3.5, 1.05 * points.Max(p => p.G));
+        var gs = Enumerable.Range(0, 160).Select(k => 0.5 + k * (gTop - 0.5) / 159).ToArray();
+        // No legend (it would sit on the lower-right points): fixed colours by series index, explained in the caption.
+        var series = new List<Series> { new(string.Empty, gs, gs.Select(g => Math.Min(1.0, 1 / g - 1)).ToArray()) };
         for (int cl = 0; cl < classes.Length; cl++)
         {
-            if (byClass[cl].G.Count > 0)
-            {
-                series.Add(new Series($"{classes[cl]} (sim)", byClass[cl].G, byClass[cl].Gamma, Markers: true));
-            }
+            series.Add(new Series(string.Empty, byClass[cl].G, byClass[cl].Gamma, Markers: true));
         }
 
         c.Figure(
             new FigureSpec { Title = $"(g, gamma) phase diagram with simulated networks (N = {n})", XLabel = "g", YLabel = "gamma", Series = series },
             "phase_diagram",
-            "x = 0 loses stability where the right edge g(1+γ) of the elliptic law (the spectrum of J fills an ellipse with real half-axis g(1+γ)) crosses 1 — the same line where the zero-temperature RS theory of the Qiu–Huang measure loses its ordered phase. Points: simulated networks classified by the sign of λ_max (± 3 SE): below the line every network decays to x = 0; above it, close to the line, finite networks settle on non-trivial fixed points or λ_max ≈ 0 states, further above they are chaotic.");
+            "Blue line: g(1+γ) = 1. Markers (simulated networks): orange = decays to x = 0, green = non-trivial fixed point, red = chaotic (λ_max > 3 SE), purple = λ_max ≈ 0 (limit cycle / unresolved). x = 0 loses stability where the right edge g(1+γ) of the elliptic law (the spectrum of J fills an ellipse with real half-axis g(1+γ)) crosses 1 — the same line where the zero-temperature RS theory of the Qiu–Huang measure loses its ordered phase. Simulated networks are classified by the sign of λ_max (± 3 SE): below the line every network decays to x = 0; above it, close to the line, finite networks settle on non-trivial fixed points or λ_max ≈ 0 states, further above they are chaotic.");
     }
 
     private static void DmftVersusSimulation(SectionContext c)
