@@ -7,7 +7,7 @@ using StatNeuro.RateNetworks;
 namespace StatNeuro.Cli.Commands;
 
 /// <summary><c>statneuro rnn simulate|lyapunov|dmft|ness|sweep</c>: random rate networks at the edge of chaos.</summary>
-internal static class RnnCommand
+internal static partial class RnnCommand
 {
     public static Command Create(CliContext cli)
     {
@@ -404,131 +404,10 @@ internal static class RnnCommand
         return c;
     }
 
-    private static Command Sweep(CliContext cli)
-    {
-        var c = new Command("sweep", "Sweep g (and D, beta) in parallel; checkpointed: an interrupted sweep resumes without recomputing finished points.");
-        var m = new ModelOptions();
-        var kind = new Option<string>("--kind") { Description = "What to compute per point: dmft, lyapunov or ness.", DefaultValueFactory = _ => "dmft" };
-        var gRange = new Option<string>("--g-range") { Description = "START:STOP:STEP of g.", DefaultValueFactory = _ => "1.05:3:0.05" };
-        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint file (default: OUT.checkpoint.csv next to the output folder)." };
-        m.Add(c, m.N, m.Gamma, m.Noise, m.Beta, m.Phi, m.Dt, m.Time, m.Transient, kind, gRange, checkpoint);
-        var common = new CommonOptions("rnn-sweep");
-        common.AddTo(c);
-        c.SetAction(parse => CommandRunner.Execute(cli, parse, common, "rnn sweep", run =>
-        {
-            string what = (parse.GetValue(kind) ?? "dmft").ToLowerInvariant();
-            if (what is not ("dmft" or "lyapunov" or "ness"))
-            {
-                throw new CliUsageException($"--kind '{what}': choose dmft, lyapunov or ness.");
-            }
-
-            double[] gs = OptionParsing.ParseRange(parse.GetValue(gRange)!, "--g-range");
-            if (gs[0] < 0)
-            {
-                throw new CliUsageException($"--g-range: g must be >= 0 (got {Fmt(gs[0])}).");
-            }
-
-            double gamma = m.ReadGamma(parse), noise = m.ReadNoise(parse), beta = m.ReadBeta(parse);
-            RateActivation phi = m.ReadPhi(parse);
-            int n = what == "lyapunov" ? m.ReadN(parse) : 0;
-            RateSimulationOptions? sim = what == "lyapunov" ? m.ReadSimulation(parse, noise, run.Seed) : null;
-            if (what == "dmft" && gamma != 0)
-            {
-                throw new CliUsageException($"--gamma {Fmt(gamma)}: --kind dmft is available for gamma = 0 only.");
-            }
-
-            if (what == "ness" && gamma != 0 && double.IsPositiveInfinity(beta) && !ReplicaEquations.IsOrderedPhase(gs.Max(), gamma))
-            {
-                throw new CliUsageException($"--gamma {Fmt(gamma)} --beta inf: --kind ness at zero temperature with gamma != 0 needs g(1 + gamma) < 1 for every g of --g-range (chi is infinite beyond).");
-            }
-
-            string key = $"kind={what};gamma={Fmt(gamma)};noise={Fmt(noise)};beta={Fmt(beta)};phi={phi};n={n};dt={Fmt(sim?.Dt ?? 0)};t={Fmt(sim?.Duration ?? 0)};seed={run.Seed}";
-            string ckpt = parse.GetValue(checkpoint) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.OutputFolder)) + ".checkpoint.csv";
-            var table = new SweepCheckpoint(ckpt, key);
-            int reused = 0;
-            var todo = new List<double>();
-            foreach (double g in gs)
-            {
-                if (table.Has(g))
-                {
-                    reused++;
-                }
-                else
-                {
-                    todo.Add(g);
-                }
-            }
-
-            run.Progress($"sweep: {gs.Length} points, {reused} from the checkpoint {ckpt}");
-            var options = new ParallelOptions { MaxDegreeOfParallelism = what == "lyapunov" ? 1 : run.Threads };
-            Parallel.ForEach(todo, options, g =>
-            {
-                double[] row = what switch
-                {
-                    "dmft" => DmftRow(g, noise, phi),
-                    "ness" => NessRow(g, gamma, beta, phi),
-                    _ => LyapunovRow(g, gamma, phi, n, sim!, run.Seed, run.Threads),
-                };
-                table.Add(g, row);
-                run.Progress($"sweep: g = {Fmt(g)} done");
-            });
-
-            string[] header = what switch
-            {
-                "dmft" => ["g", "delta0", "lambda_max", "local_stability"],
-                "ness" => ["g", "q", "Q", "r", "R", "energy_per_neuron"],
-                _ => ["g", "lambda_max", "lambda_max_se", "delta0", "delta0_se"],
-            };
-            var rows = gs.Select(g => table.Get(g)).ToArray();
-            var columns = new List<IReadOnlyList<double>> { gs };
-            for (int col = 0; col < header.Length - 1; col++)
-            {
-                columns.Add(rows.Select(r => r[col]).ToArray());
-            }
-
-            Tables.WriteCsv(run.PathFor("sweep.csv"), header, columns);
-            run.Summary["kind"] = what;
-            run.Summary["points"] = gs.Length;
-            run.Summary["reused_points"] = reused;
-            run.Summary["checkpoint"] = ckpt;
-            FigureWriter.Save(
-                new FigureSpec
-                {
-                    Title = $"rnn sweep ({what})",
-                    XLabel = "g",
-                    YLabel = header[1],
-                    Series = [new Series(header[1], gs, columns[1])],
-                },
-                run.PathFor("sweep"));
-            run.Say($"{gs.Length} points ({reused} reused) -> sweep.csv");
-        }));
-        return c;
-    }
-
-    private static double[] DmftRow(double g, double noise, RateActivation phi)
-    {
-        DmftSolution s = ScsDmft.Solve(g, noise, phi);
-        return [s.Delta0, s.LambdaMax, s.LocalStability];
-    }
-
     private static ReplicaSolution NessSolve(double g, double gamma, double beta, RateActivation phi) =>
         gamma == 0 ? ReplicaTheory.GammaZero(g, beta, phi)
         : double.IsPositiveInfinity(beta) ? ReplicaEquations.SolveZeroTemperature(g, gamma)
         : ReplicaEquations.Solve(g, gamma, beta);
-
-    private static double[] NessRow(double g, double gamma, double beta, RateActivation phi)
-    {
-        ReplicaSolution s = NessSolve(g, gamma, beta, phi);
-        return [s.SmallQ, s.LargeQ, s.SmallR, s.LargeR, s.EnergyPerNeuron];
-    }
-
-    private static double[] LyapunovRow(double g, double gamma, RateActivation phi, int n, RateSimulationOptions o, ulong seed, int threads)
-    {
-        var net = RateNetwork.Create(n, g, gamma, phi, seed);
-        net.Threads = threads;
-        RateSimulationResult r = RateSimulation.Run(net, o, 1);
-        return [r.LyapunovExponents[0], r.LyapunovStandardErrors[0], r.Delta0, r.Delta0StandardError];
-    }
 
     private static void Parameters(RunContext run, int n, double g, double gamma, double noise, RateActivation phi, RateSimulationOptions o)
     {
@@ -558,7 +437,7 @@ internal static class RnnCommand
         }
 
         Tables.WriteCsv(run.PathFor("traces.csv"), header, cols);
-        FigureWriter.Save(
+        run.Figure(
             new FigureSpec
             {
                 Title = "rate network trajectories",
@@ -566,71 +445,6 @@ internal static class RnnCommand
                 YLabel = "x_i(t)",
                 Series = r.Traces.Select((tr, u) => new Series(string.Empty, r.Times, tr)).ToArray(),
             },
-            run.PathFor("traces"));
-    }
-
-    /// <summary>Append-only checkpoint: a header line with the sweep key, then one "g,values..." line per finished point.</summary>
-    private sealed class SweepCheckpoint
-    {
-        private readonly string _path;
-        private readonly Dictionary<string, double[]> _rows = [];
-        private readonly Lock _gate = new();
-
-        public SweepCheckpoint(string path, string key)
-        {
-            _path = path;
-            string header = "# " + key;
-            if (File.Exists(path))
-            {
-                string[] lines = File.ReadAllLines(path);
-                if (lines.Length > 0 && lines[0] == header)
-                {
-                    foreach (string line in lines.Skip(1))
-                    {
-                        string[] parts = line.Split(',');
-                        if (parts.Length < 2)
-                        {
-                            continue; // a line cut by an interruption
-                        }
-
-                        try
-                        {
-                            double[] v = parts.Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-                            _rows[Key(v[0])] = v[1..];
-                        }
-                        catch (FormatException)
-                        {
-                            // partial last line: recompute that point
-                        }
-                    }
-
-                    return;
-                }
-            }
-
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null)
-            {
-                Directory.CreateDirectory(dir);
-            }
-
-            File.WriteAllText(path, header + "\n");
-        }
-
-        public bool Has(double g) => _rows.ContainsKey(Key(g));
-
-        public double[] Get(double g) => _rows[Key(g)];
-
-        public void Add(double g, double[] values)
-        {
-            string line = string.Join(',', new[] { g }.Concat(values).Select(Tables.Format)) + "\n";
-            lock (_gate)
-            {
-                _rows[Key(g)] = values;
-                File.AppendAllText(_path, line);
-            }
-        }
-
-        private static string Key(double g) => g.ToString("R", CultureInfo.InvariantCulture);
+            "traces");
     }
 }
