@@ -42,6 +42,27 @@ public sealed class IsingCommandTests
     }
 
     [Fact]
+    public void InferNewton_SmallModel_ReachesTheExactFitsLikelihood()
+    {
+        string samples = CliRunner.TempFolder("samples-newton");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--size", "6", "--beta", "0.8", "--exact", "--samples", "20000", "--out", samples, "--quiet");
+        Assert.True(code == 0, err);
+        string exact = CliRunner.TempFolder("exact-newton");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(samples, "samples.npy"), "--method", "exact", "--out", exact, "--quiet");
+        Assert.True(code == 0, err);
+        string newton = CliRunner.TempFolder("newton");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(samples, "samples.npy"), "--method", "newton", "--mc-samples", "10000", "--target-z", "0.3", "--out", newton, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject s = ReadSummary(newton);
+        Assert.True(s["converged"]!.GetValue<bool>());
+
+        // 21 parameters, M = 2e4: a parameter error at the data's noise level costs ~ P/(2M) = 5e-4 nats per sample;
+        // the Newton fit (final Monte Carlo error ~ 0.2 of the data noise, averaged) must be well inside it.
+        double gap = ReadSummary(exact)["log_likelihood"]!.GetValue<double>() - s["log_likelihood"]!.GetValue<double>();
+        Assert.InRange(gap, -1e-9, 2e-4);
+    }
+
+    [Fact]
     public void InferMch_SmallModel_MatchesExactFitAndHeldOutUsesAisAboveEnumeration()
     {
         string samples = CliRunner.TempFolder("samples-mch");

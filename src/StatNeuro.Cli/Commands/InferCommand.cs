@@ -22,17 +22,17 @@ internal static class InferCommand
     }
 }
 
-/// <summary><c>statneuro infer ising --data F --method exact|bm|mch|plm|nmf|tap|ip|sm --out DIR</c>.</summary>
+/// <summary><c>statneuro infer ising --data F --method exact|bm|mch|newton|plm|nmf|tap|ip|sm --out DIR</c>.</summary>
 internal static class InferIsingCommand
 {
-    private static readonly string[] s_methods = ["exact", "bm", "mch", "plm", "nmf", "tap", "ip", "sm"];
+    private static readonly string[] s_methods = ["exact", "bm", "mch", "newton", "plm", "nmf", "tap", "ip", "sm"];
 
     public static Command Create(CliContext cli)
     {
         var command = new Command("ising", "Fit an equilibrium pairwise Ising model (±1 spins) to a binary raster; writes h.csv, J.csv, model.json.");
         var common = new CommonOptions("ising-model");
         var raster = new RasterOptions();
-        var method = new Option<string>("--method") { Description = "exact (N <= 25), bm (Boltzmann learning: exact for N <= 20, else mch), mch (Monte Carlo histogram reweighting, any N), plm, nmf, tap, ip, sm.", DefaultValueFactory = _ => "plm" };
+        var method = new Option<string>("--method") { Description = "exact (N <= 25), bm (Boltzmann learning: exact for N <= 20, else mch), mch (Monte Carlo histogram reweighting, any N; best for sparse data), newton (Boltzmann learning by Fisher-Newton steps from a PLM start; dense models, N up to ~200), plm, nmf, tap, ip, sm.", DefaultValueFactory = _ => "plm" };
         var l2 = new Option<double>("--l2") { Description = "L2 penalty on J (per sample); default 1e-5 for plm, 0 otherwise.", DefaultValueFactory = _ => double.NaN };
         var tolerance = new Option<double>("--tolerance") { Description = "Gradient-norm tolerance (exact: 1e-8, plm: 1e-4).", DefaultValueFactory = _ => double.NaN };
         var maxIter = new Option<int>("--max-iterations") { Description = "Iteration limit (default per method)." };
@@ -41,8 +41,8 @@ internal static class InferIsingCommand
         command.Options.Add(l2);
         command.Options.Add(tolerance);
         command.Options.Add(maxIter);
-        var targetZ = new Option<double>("--target-z") { Description = "bm/mch: stop when the RMS z-scores of means and pair moments (in units of the data's repeat/block standard errors) are at most this.", DefaultValueFactory = _ => 0.5 };
-        var mcSamples = new Option<int>("--mc-samples") { Description = "bm/mch: Monte Carlo samples per chain in the final rounds (32 chains).", DefaultValueFactory = _ => 40_000 };
+        var targetZ = new Option<double>("--target-z") { Description = "bm/mch/newton: stop when the RMS z-scores of means and pair moments (in units of the data's repeat/block standard errors) are at most this.", DefaultValueFactory = _ => 0.5 };
+        var mcSamples = new Option<int>("--mc-samples") { Description = "bm/mch/newton: Monte Carlo samples per chain in the final rounds (32 chains).", DefaultValueFactory = _ => 40_000 };
         command.Options.Add(split);
         command.Options.Add(targetZ);
         command.Options.Add(mcSamples);
@@ -144,6 +144,15 @@ internal static class InferIsingCommand
                 {
                     L2 = double.IsNaN(l2Value) ? 0 : l2Value,
                     MonteCarlo = McSettings(),
+                }, run.Seed, progress: run.Progress),
+                "newton" => FisherNewtonLearning.Fit(train, new FisherNewtonSettings
+                {
+                    L2 = double.IsNaN(l2Value) ? 0 : l2Value,
+                    TargetRmsZ = zTarget,
+                    MaxSamples = 32 * mcPerChain,
+                    InitialSamples = Math.Min(32 * mcPerChain, Math.Max(100_000, 4 * FisherInformation.ParameterCount(n))),
+                    MaxRounds = iterations > 0 ? iterations : 16,
+                    MaxThreads = run.Threads,
                 }, run.Seed, progress: run.Progress),
                 "mch" => HistogramReweighting.Fit(train, McSettings() with { L2 = double.IsNaN(l2Value) ? 0 : l2Value }, run.Seed, progress: run.Progress),
                 "nmf" => MeanFieldInversion.Fit(train, MeanFieldMethod.NaiveMeanField),
