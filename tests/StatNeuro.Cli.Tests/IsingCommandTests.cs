@@ -42,6 +42,27 @@ public sealed class IsingCommandTests
     }
 
     [Fact]
+    public void SampleTempering_WritesExchangeRatesAndRefusesBadLadders()
+    {
+        string folder = CliRunner.TempFolder("tempering");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--size", "12", "--beta", "2", "--tempering", "6", "--min-beta", "0.25", "--samples", "400", "--chains", "4", "--out", folder, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject s = ReadSummary(folder);
+        Assert.Equal("metropolis+tempering", s["method"]!.GetValue<string>());
+        JsonArray rates = s["tempering_exchange_acceptance"]!.AsArray();
+        Assert.Equal(5, rates.Count);
+        Assert.All(rates, r => Assert.InRange(r!.GetValue<double>(), 0.01, 1.0));
+        Assert.Equal(1600, s["samples"]!.GetValue<int>());
+
+        (code, _, err) = CliRunner.Run("ising", "sample", "--size", "12", "--tempering", "1", "--out", CliRunner.TempFolder("tempering-bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("--tempering", err, StringComparison.Ordinal);
+        (code, _, err) = CliRunner.Run("ising", "sample", "--size", "12", "--tempering", "4", "--min-beta", "1.5", "--out", CliRunner.TempFolder("tempering-bad2"));
+        Assert.Equal(2, code);
+        Assert.Contains("--min-beta", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InferNewton_SmallModel_ReachesTheExactFitsLikelihood()
     {
         string samples = CliRunner.TempFolder("samples-newton");
