@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -24,6 +25,15 @@ namespace StatNeuro.Networks;
 internal sealed class FusedStepper
 {
     private const int ChunkSize = 1024;
+
+    /// <summary>Ints per cache line (64 bytes): values written by different threads are kept this far apart.</summary>
+    private const int Pad = 16;
+
+    /// <summary>Per-phase timing counters (environment variable STATNEURO_NET_PROFILE=1; a JIT-time constant otherwise).</summary>
+    private static readonly bool s_profile = Environment.GetEnvironmentVariable("STATNEURO_NET_PROFILE") == "1";
+    private long[][] _prof = [];
+    private long[][] _profStep = [];
+    private StepBarrier? _barrier;
     private readonly Population[] _pops;
     private readonly Chunk[] _chunks;
     private readonly int[][] _chunksOfPop;
@@ -31,11 +41,12 @@ internal sealed class FusedStepper
     private readonly Projection[][] _incoming;
     private readonly int[][] _popIndexOfSource;
     private readonly int[][][] _spikes; // [parity][pop] -> local indices, chunk c writes at chunk.Lo
-    private readonly int[][] _chunkCounts; // [parity][chunk]
+    private readonly int[][] _chunkCounts; // [parity][Slot(chunk)], one cache line per chunk
     private readonly int _threads;
     private readonly bool[] _isSource; // population has outgoing projections
     private readonly int[][][] _gathered; // [thread][pop] spikes of the previous step in neuron order
-    private readonly int[][] _gatheredCount; // [thread][pop]
+    private readonly int[][] _gatheredCount; // [thread][Pad + pop], padded against false sharing
+    private readonly int[]?[][] _split; // [pop][incoming q]: SplitPoints of the projection (null with one thread)
 
     public FusedStepper(IReadOnlyList<Population> populations, IReadOnlyList<Projection> projections, int threads)
     {
@@ -74,22 +85,71 @@ internal sealed class FusedStepper
         _incoming = _pops.Select(pop => projections.Where(pr => ReferenceEquals(pr.Target, pop)).ToArray()).ToArray();
         _popIndexOfSource = _incoming.Select(list => list.Select(pr => popIndex[pr.Source]).ToArray()).ToArray();
         _spikes = [_pops.Select(p => new int[p.Size]).ToArray(), _pops.Select(p => new int[p.Size]).ToArray()];
-        _chunkCounts = [new int[_chunks.Length], new int[_chunks.Length]];
+        _chunkCounts = [new int[(_chunks.Length + 2) * Pad], new int[(_chunks.Length + 2) * Pad]];
         _isSource = _pops.Select(pop => projections.Any(pr => ReferenceEquals(pr.Source, pop))).ToArray();
         _gathered = Enumerable.Range(0, threads).Select(_ => _pops.Select((pop, p) => _isSource[p] ? new int[pop.Size] : []).ToArray()).ToArray();
-        _gatheredCount = Enumerable.Range(0, threads).Select(_ => new int[_pops.Length]).ToArray();
+        _split = _pops.Select((pop, p) => _incoming[p].Select(pr => threads > 1 && pop is not SpikeSourcePopulation ? SplitPoints(pr.Matrix!, pop.Size, threads) : null).ToArray()).ToArray();
+        _gatheredCount = Enumerable.Range(0, threads).Select(_ => new int[_pops.Length + (2 * Pad)]).ToArray();
     }
 
     /// <summary>Runs <paramref name="steps"/> steps and hands the spikes of every step to <paramref name="record"/>
     /// (called on the calling thread, in step order, with the population index and the local indices).</summary>
     public void Run(long steps, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
     {
+        if (s_profile)
+        {
+            _prof = Enumerable.Range(0, _threads).Select(_ => new long[48]).ToArray(); // counters at [16, 32): padded
+            _profStep = Enumerable.Range(0, _threads).Select(_ => new long[steps]).ToArray();
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            RunCore(steps, record, counts);
+        }
+        finally
+        {
+            if (s_profile)
+            {
+                ReportProfile(Stopwatch.GetTimestamp() - start);
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "sched_setaffinity")]
+    private static extern int SchedSetAffinity(int pid, nint size, ref ulong mask);
+
+    private void ReportProfile(long total)
+    {
+        double ms = 1000.0 / Stopwatch.Frequency;
+        Console.Error.WriteLine($"[fused] threads {_threads}, total {total * ms:F1} ms, barrier spin failures {_barrier?.SpinFailures ?? 0}, blocks {_barrier?.Blocks ?? 0}");
+        string[] names = ["gather", "pull", "update", "barrier", "record"];
+        for (int t = 0; t < _threads; t++)
+        {
+            Console.Error.WriteLine($"[fused] thread {t}: " + string.Join(", ", names.Select((n, i) => $"{n} {_prof[t][16 + i] * ms:F1}")) + " ms");
+            long[] sorted = [.. _profStep[t].Order()];
+            if (sorted.Length > 0)
+            {
+                double us = 1e6 / Stopwatch.Frequency;
+                Console.Error.WriteLine($"[fused] thread {t} work per step (us): p10 {sorted[sorted.Length / 10] * us:F1}, median {sorted[sorted.Length / 2] * us:F1}, p90 {sorted[sorted.Length * 9 / 10] * us:F1}, p99 {sorted[sorted.Length * 99 / 100] * us:F1}, max {sorted[^1] * us:F1}, sum above 2x median {sorted.Where(x => x > 2 * sorted[sorted.Length / 2]).Sum() * us / 1000:F1} ms");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunCore(long steps, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
+    {
         if (_threads == 1)
         {
             for (long step = 0; step < steps; step++)
             {
                 Work(0, step);
+                long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
                 Record(step, record, counts);
+                if (s_profile)
+                {
+                    _prof[0][16 + 4] += Stopwatch.GetTimestamp() - t0;
+                }
             }
 
             DeliverOnly(0, steps);
@@ -97,18 +157,39 @@ internal sealed class FusedStepper
         }
 
         var barrier = new StepBarrier(_threads);
+        _barrier = barrier;
         Exception? failure = null;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Body(int t)
         {
+            if (Environment.GetEnvironmentVariable("STATNEURO_NET_PIN") == "1")
+            {
+                ulong mask = 1UL << t;
+                _ = SchedSetAffinity(0, 8, ref mask);
+            }
+
             try
             {
                 for (long step = 0; step < steps; step++)
                 {
                     Work(t, step);
+                    long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
                     barrier.SignalAndWait();
+                    if (s_profile)
+                    {
+                        long t1 = Stopwatch.GetTimestamp();
+                        _prof[t][16 + 3] += t1 - t0;
+                        t0 = t1;
+                    }
+
                     if (t == 0)
                     {
                         Record(step, record, counts);
+                        if (s_profile)
+                        {
+                            _prof[t][16 + 4] += Stopwatch.GetTimestamp() - t0;
+                        }
                     }
                 }
 
@@ -144,6 +225,7 @@ internal sealed class FusedStepper
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Record(long step, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
     {
         int parity = (int)(step & 1);
@@ -154,7 +236,7 @@ internal sealed class FusedStepper
             int[] buffer = _spikes[parity][p];
             foreach (int c in _chunksOfPop[p])
             {
-                int n = chunkCounts[c];
+                int n = chunkCounts[Slot(c)];
                 if (n > 0)
                 {
                     total += n;
@@ -166,14 +248,24 @@ internal sealed class FusedStepper
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Work(int thread, long step)
     {
         int parity = (int)(step & 1);
         int[][] spikes = _spikes[parity];
         int[] chunkCounts = _chunkCounts[parity];
+        long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
+        long tStart = t0;
         if (step > 0)
         {
             Gather(thread, step - 1);
+        }
+
+        if (s_profile)
+        {
+            long t1 = Stopwatch.GetTimestamp();
+            _prof[thread][16 + 0] += t1 - t0;
+            t0 = t1;
         }
 
         foreach (int c in _chunksOfThread[thread])
@@ -183,10 +275,27 @@ internal sealed class FusedStepper
             if (step > 0 && chunk.FirstOfThread)
             {
                 Pull(thread, chunk, step - 1);
+                if (s_profile)
+                {
+                    long t1 = Stopwatch.GetTimestamp();
+                    _prof[thread][16 + 1] += t1 - t0;
+                    t0 = t1;
+                }
             }
 
             pop.ApplyDrive(chunk.Lo, chunk.Hi, step);
-            chunkCounts[c] = pop.Step(chunk.Lo, chunk.Hi, step, spikes[chunk.Pop].AsSpan(chunk.Lo));
+            chunkCounts[Slot(c)] = pop.Step(chunk.Lo, chunk.Hi, step, spikes[chunk.Pop].AsSpan(chunk.Lo));
+            if (s_profile)
+            {
+                long t1 = Stopwatch.GetTimestamp();
+                _prof[thread][16 + 2] += t1 - t0;
+                t0 = t1;
+            }
+        }
+
+        if (s_profile)
+        {
+            _profStep[thread][step] = t0 - tStart;
         }
     }
 
@@ -217,8 +326,8 @@ internal sealed class FusedStepper
             return;
         }
 
-        int lo = chunk.Lo, hi = chunk.PartHi;
-        bool all = lo == 0 && hi == _pops[chunk.Pop].Size;
+        bool all = chunk.Lo == 0 && chunk.PartHi == _pops[chunk.Pop].Size;
+        int t = chunk.Thread, tm = _threads - 1;
         int[][] gathered = _gathered[thread];
         int[] gatheredCount = _gatheredCount[thread];
         for (int q = 0; q < incoming.Length; q++)
@@ -233,14 +342,22 @@ internal sealed class FusedStepper
             int[] rowStart = m.RowStart, targets = m.Targets;
             double[]? weights = m.Weights;
             double w = m.ConstantWeight;
-            ReadOnlySpan<int> sourceSpikes = gathered[src].AsSpan(0, gatheredCount[src]);
+            int[]? split = all ? null : _split[chunk.Pop][q];
+            ReadOnlySpan<int> sourceSpikes = gathered[src].AsSpan(0, gatheredCount[Pad + src]);
             if (m.BucketRow is null)
             {
                 int slotBase = (int)((spikeStep + m.ConstantDelay) % ring) * n;
                 foreach (int s in sourceSpikes)
                 {
                     int a = rowStart[s], b = rowStart[s + 1];
-                    Scatter(buffer, slotBase, targets, weights, w, all || lo == 0 ? a : LowerBound(targets, a, b, lo), b, hi, all);
+                    if (split is not null)
+                    {
+                        int k = s * tm;
+                        a = t > 0 ? split[k + t - 1] : a;
+                        b = t < tm ? split[k + t] : b;
+                    }
+
+                    Scatter(buffer, slotBase, targets, weights, w, a, b);
                 }
             }
             else
@@ -254,15 +371,65 @@ internal sealed class FusedStepper
                     for (int bk = bucketRow[s]; bk < bEnd; bk++)
                     {
                         int a = bucketStart[bk], b = bk + 1 < bEnd ? bucketStart[bk + 1] : rowEnd;
+                        if (split is not null)
+                        {
+                            int k = bk * tm;
+                            a = t > 0 ? split[k + t - 1] : a;
+                            b = t < tm ? split[k + t] : b;
+                        }
+
                         int slotBase = (int)((spikeStep + bucketDelay[bk]) % ring) * n;
-                        Scatter(buffer, slotBase, targets, weights, w, all || lo == 0 ? a : LowerBound(targets, a, b, lo), b, hi, all);
+                        Scatter(buffer, slotBase, targets, weights, w, a, b);
                     }
                 }
             }
         }
     }
 
+    /// <summary>
+    /// For every row (or delay bucket) of <paramref name="m"/>, the positions where its sorted targets reach the part starts
+    /// of threads 1 … T − 1 of a target population of <paramref name="size"/> neurons (T − 1 ints per row or bucket), so a
+    /// worker finds its segment of a row with one load instead of a binary search over a row that is not in cache.
+    /// </summary>
+    private static int[] SplitPoints(SynapseMatrix m, int size, int threads)
+    {
+        int tm = threads - 1;
+        int[] rowStart = m.RowStart, targets = m.Targets;
+        int[] starts = [.. Enumerable.Range(1, tm).Select(t => (int)((long)size * t / threads))];
+        if (m.BucketRow is null)
+        {
+            int[] split = new int[m.PreCount * tm];
+            for (int s = 0; s < m.PreCount; s++)
+            {
+                for (int t = 0; t < tm; t++)
+                {
+                    split[(s * tm) + t] = LowerBound(targets, rowStart[s], rowStart[s + 1], starts[t]);
+                }
+            }
+
+            return split;
+        }
+
+        int[] bucketRow = m.BucketRow, bucketStart = m.BucketStart!;
+        int[] bucketSplit = new int[bucketStart.Length * tm];
+        for (int s = 0; s < m.PreCount; s++)
+        {
+            int bEnd = bucketRow[s + 1];
+            for (int bk = bucketRow[s]; bk < bEnd; bk++)
+            {
+                int a = bucketStart[bk], b = bk + 1 < bEnd ? bucketStart[bk + 1] : rowStart[s + 1];
+                for (int t = 0; t < tm; t++)
+                {
+                    bucketSplit[(bk * tm) + t] = LowerBound(targets, a, b, starts[t]);
+                }
+            }
+        }
+
+        return bucketSplit;
+    }
+
     /// <summary>Concatenates the spikes of step <paramref name="spikeStep"/> per population (chunk order) into this thread's buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Gather(int thread, long spikeStep)
     {
         int parity = (int)(spikeStep & 1);
@@ -280,7 +447,7 @@ internal sealed class FusedStepper
             int[] buffer = _spikes[parity][p];
             foreach (int c in _chunksOfPop[p])
             {
-                int count = chunkCounts[c];
+                int count = chunkCounts[Slot(c)];
                 if (count > 0)
                 {
                     Array.Copy(buffer, _chunks[c].Lo, gathered[p], total, count);
@@ -288,20 +455,14 @@ internal sealed class FusedStepper
                 }
             }
 
-            gatheredCount[p] = total;
+            gatheredCount[Pad + p] = total;
         }
     }
 
-    /// <summary>Adds the weights of synapses k = from … end − 1 whose targets are below <paramref name="hi"/> (all of them when
-    /// <paramref name="all"/>; rows are sorted by target).</summary>
+    /// <summary>Adds the weights of synapses k = from … end − 1 onto their targets in ring slot <paramref name="slotBase"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scatter(double[] buffer, int slotBase, int[] targets, double[]? weights, double w, int from, int end, int hi, bool all)
+    private static void Scatter(double[] buffer, int slotBase, int[] targets, double[]? weights, double w, int from, int end)
     {
-        if (!all)
-        {
-            end = LowerBound(targets, from, end, hi);
-        }
-
         // Indices are in range by construction (targets < Size, slotBase + target < buffer length).
         ref double dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), slotBase);
         ref int tg = ref MemoryMarshal.GetArrayDataReference(targets);
@@ -330,6 +491,9 @@ internal sealed class FusedStepper
             }
         }
     }
+
+    /// <summary>Index of chunk <paramref name="c"/>'s spike count: one cache line per chunk, none shared with the array header.</summary>
+    private static int Slot(int c) => (c + 1) * Pad;
 
     private static int LowerBound(int[] values, int a, int b, int key)
     {
@@ -395,7 +559,16 @@ internal sealed class StepBarrier(int count)
     private int _blocked;
     private int _spinLimit = 1024;
     private volatile bool _aborted;
+    private int _spinFailures;
+    private int _blocks;
 
+    /// <summary>Gets the waits that outlasted the spin budget (diagnostics).</summary>
+    public int SpinFailures => Volatile.Read(ref _spinFailures);
+
+    /// <summary>Gets the waits that blocked on the monitor (diagnostics).</summary>
+    public int Blocks => Volatile.Read(ref _blocks);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SignalAndWait()
     {
         int generation = Volatile.Read(ref _generation);
@@ -419,7 +592,7 @@ internal sealed class StepBarrier(int count)
         {
             if (Volatile.Read(ref _generation) != generation)
             {
-                if (limit < MaxSpin && i > limit / 2)
+                if (limit < MaxSpin)
                 {
                     Volatile.Write(ref _spinLimit, Math.Min(MaxSpin, limit * 2));
                 }
@@ -431,6 +604,7 @@ internal sealed class StepBarrier(int count)
         }
 
         Volatile.Write(ref _spinLimit, Math.Max(MinSpin, limit / 2));
+        Interlocked.Increment(ref _spinFailures);
         for (int i = 0; i < YieldRounds; i++)
         {
             if (Volatile.Read(ref _generation) != generation)
@@ -446,6 +620,7 @@ internal sealed class StepBarrier(int count)
             Interlocked.Increment(ref _blocked);
             while (Volatile.Read(ref _generation) == generation && !_aborted)
             {
+                Interlocked.Increment(ref _blocks);
                 Monitor.Wait(_lock);
             }
 
