@@ -15,12 +15,15 @@ namespace StatNeuro.Networks;
 /// the order of the push delivery of <see cref="Network"/>'s general loop: the sums are bit-identical), then applies
 /// the external drive and the population kernel. The jumps land in the chunk's state right before the kernel reads it,
 /// so the random scatter hits the first-level cache instead of memory.</para>
-/// <para>Rows are sorted by target (within each delay bucket), so a worker walks each row with a cursor that moves
-/// monotonically over its own chunks: one binary search per row and worker, then a linear merge.</para>
+/// <para>Rows are sorted by target (within each delay bucket), so the targets of a worker's part form one contiguous
+/// segment of every row; with more than one thread the split points of every row (or bucket) are computed once, when the
+/// stepper is built, and a worker reads its segment with one load.</para>
 /// <para>Threads: neurons of every population are split into equal contiguous parts, one per thread, each cut into
 /// chunks of at most 1024 neurons. Spikes are kept per chunk (double-buffered by step parity) and always read in
 /// chunk order, so the spikes and all sums do not depend on the thread count. One barrier per step (spin, then
 /// block) separates the steps; thread 0 records the spikes of step n while the others start step n + 1.</para>
+/// <para>STATNEURO_NET_PROFILE=1 prints per-phase times per thread (gather, pull, update, barrier, record), the spread
+/// of the per-step work and the barrier's spin failures and blocks to stderr at the end of a run.</para>
 /// </remarks>
 internal sealed class FusedStepper
 {
@@ -116,9 +119,6 @@ internal sealed class FusedStepper
         }
     }
 
-    [DllImport("libc", EntryPoint = "sched_setaffinity")]
-    private static extern int SchedSetAffinity(int pid, nint size, ref ulong mask);
-
     private void ReportProfile(long total)
     {
         double ms = 1000.0 / Stopwatch.Frequency;
@@ -163,12 +163,6 @@ internal sealed class FusedStepper
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Body(int t)
         {
-            if (Environment.GetEnvironmentVariable("STATNEURO_NET_PIN") == "1")
-            {
-                ulong mask = 1UL << t;
-                _ = SchedSetAffinity(0, 8, ref mask);
-            }
-
             try
             {
                 for (long step = 0; step < steps; step++)
@@ -544,8 +538,9 @@ internal sealed class BarrierAbortedException : Exception
 /// <summary>
 /// A reusable barrier for a fixed number of threads: the last arriving thread opens it by advancing a generation
 /// counter; the others spin (a step takes microseconds), then yield a few times, then block on a monitor. The spin
-/// budget adapts: it grows while waits end within it (an idle machine) and halves whenever a thread had to block (an
-/// oversubscribed machine, where spinning only delays the thread being waited for).
+/// budget adapts: it doubles after every wait that ended while spinning (an idle machine) and halves whenever a thread
+/// had to block (an oversubscribed machine, where spinning only delays the thread being waited for). Growing only after
+/// long waits, as before, let a few disturbances pin the budget at its minimum, and then nearly every step blocked.
 /// </summary>
 internal sealed class StepBarrier(int count)
 {
