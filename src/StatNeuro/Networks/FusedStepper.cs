@@ -21,7 +21,7 @@ namespace StatNeuro.Networks;
 /// <para>Threads: neurons of every population are split into equal contiguous parts, one per thread, each cut into
 /// chunks of at most 1024 neurons. Spikes are kept per chunk (double-buffered by step parity) and always read in
 /// chunk order, so the spikes and all sums do not depend on the thread count. One barrier per step (spin, then
-/// block) separates the steps; thread 0 records the spikes of step n while the others start step n + 1.</para>
+/// block) separates the steps; thread n mod T records the spikes of step n while the others start step n + 1.</para>
 /// <para>STATNEURO_NET_PROFILE=1 prints per-phase times per thread (gather, pull, update, barrier, record), the spread
 /// of the per-step work and the barrier's spin failures and blocks to stderr at the end of a run.</para>
 /// </remarks>
@@ -96,7 +96,8 @@ internal sealed class FusedStepper
     }
 
     /// <summary>Runs <paramref name="steps"/> steps and hands the spikes of every step to <paramref name="record"/>
-    /// (called on the calling thread, in step order, with the population index and the local indices).</summary>
+    /// (in step order, one call at a time, with the population index and the local indices; with several threads the
+    /// workers take turns, worker n mod T records step n right after barrier n).</summary>
     public void Run(long steps, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
     {
         if (s_profile)
@@ -177,8 +178,9 @@ internal sealed class FusedStepper
                         t0 = t1;
                     }
 
-                    if (t == 0)
+                    if (step % _threads == t)
                     {
+                        // Threads take turns: step n is recorded before barrier n + 1, so calls stay in step order.
                         Record(step, record, counts);
                         if (s_profile)
                         {
@@ -538,15 +540,19 @@ internal sealed class BarrierAbortedException : Exception
 /// <summary>
 /// A reusable barrier for a fixed number of threads: the last arriving thread opens it by advancing a generation
 /// counter; the others spin (a step takes microseconds), then yield a few times, then block on a monitor. The spin
-/// budget adapts: it doubles after every wait that ended while spinning (an idle machine) and halves whenever a thread
-/// had to block (an oversubscribed machine, where spinning only delays the thread being waited for). Growing only after
-/// long waits, as before, let a few disturbances pin the budget at its minimum, and then nearly every step blocked.
+/// budget (16 … 4096 polls of about 0.25 µs) adapts to the length of the waits: it doubles after every wait that ended
+/// while spinning or within 1 ms (an idle machine, peers running), and halves after a longer wait (a peer was
+/// descheduled: an oversubscribed machine, where spinning only delays the thread being waited for). Halving on every
+/// blocked wait, as before, let a few disturbances pin the budget at its minimum, and then nearly every step blocked.
 /// </summary>
 internal sealed class StepBarrier(int count)
 {
     private const int MaxSpin = 4096;
     private const int MinSpin = 16;
     private const int YieldRounds = 4;
+
+    /// <summary>Waits shorter than this (s) grow the spin budget even when they outlasted it: spinning would have paid.</summary>
+    private const double ShortWaitSeconds = 1e-3;
     private readonly object _lock = new();
     private readonly int _count = count;
     private int _remaining = count;
@@ -582,6 +588,7 @@ internal sealed class StepBarrier(int count)
             return;
         }
 
+        long arrived = Stopwatch.GetTimestamp();
         int limit = Volatile.Read(ref _spinLimit);
         for (int i = 0; i < limit; i++)
         {
@@ -598,30 +605,42 @@ internal sealed class StepBarrier(int count)
             Thread.SpinWait(4);
         }
 
-        Volatile.Write(ref _spinLimit, Math.Max(MinSpin, limit / 2));
         Interlocked.Increment(ref _spinFailures);
-        for (int i = 0; i < YieldRounds; i++)
-        {
-            if (Volatile.Read(ref _generation) != generation)
-            {
-                return;
-            }
+        WaitSlow(generation, arrived, limit);
+    }
 
-            Thread.Yield();
+    /// <summary>Yields, then blocks until <paramref name="generation"/> has passed; then adapts the spin budget to the
+    /// length of this wait: a wait shorter than <see cref="ShortWaitSeconds"/> (the peers were running, only late) doubles
+    /// it, a longer one (a peer was descheduled: oversubscribed machine) halves it.</summary>
+    private void WaitSlow(int generation, long arrived, int limit)
+    {
+        bool released = false;
+        for (int i = 0; i < YieldRounds && !released; i++)
+        {
+            released = Volatile.Read(ref _generation) != generation;
+            if (!released)
+            {
+                Thread.Yield();
+            }
         }
 
-        lock (_lock)
+        if (!released)
         {
-            Interlocked.Increment(ref _blocked);
-            while (Volatile.Read(ref _generation) == generation && !_aborted)
+            lock (_lock)
             {
-                Interlocked.Increment(ref _blocks);
-                Monitor.Wait(_lock);
-            }
+                Interlocked.Increment(ref _blocked);
+                while (Volatile.Read(ref _generation) == generation && !_aborted)
+                {
+                    Interlocked.Increment(ref _blocks);
+                    Monitor.Wait(_lock);
+                }
 
-            Interlocked.Decrement(ref _blocked);
+                Interlocked.Decrement(ref _blocked);
+            }
         }
 
+        double waited = (Stopwatch.GetTimestamp() - arrived) / (double)Stopwatch.Frequency;
+        Volatile.Write(ref _spinLimit, waited < ShortWaitSeconds ? Math.Min(MaxSpin, limit * 2) : Math.Max(MinSpin, limit / 2));
         if (_aborted)
         {
             throw new BarrierAbortedException();
