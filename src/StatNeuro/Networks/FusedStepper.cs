@@ -170,7 +170,7 @@ internal sealed class FusedStepper
                 {
                     Work(t, step);
                     long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
-                    barrier.SignalAndWait();
+                    barrier.SignalAndWait(t);
                     if (s_profile)
                     {
                         long t1 = Stopwatch.GetTimestamp();
@@ -540,21 +540,26 @@ internal sealed class BarrierAbortedException : Exception
 /// <summary>
 /// A reusable barrier for a fixed number of threads: the last arriving thread opens it by advancing a generation
 /// counter; the others spin (a step takes microseconds), then yield a few times, then block on a monitor. The spin
-/// budget (16 … 4096 polls of about 0.25 µs) adapts to the length of the waits: it doubles after every wait that ended
-/// while spinning or within 1 ms (an idle machine, peers running), and halves after a longer wait (a peer was
-/// descheduled: an oversubscribed machine, where spinning only delays the thread being waited for). Halving on every
+/// budget (16 … 2048 polls of about 0.25 µs) adapts to the length of the waits: it doubles after every wait that ended
+/// while spinning or within 0.2 ms (an idle machine, peers running), and halves after a longer wait (a peer was
+/// descheduled: an oversubscribed machine, where spinning only delays the thread being waited for). A worker whose peer
+/// last arrived on the same processor (two workers time-sharing one core) does not spin at all. Halving on every
 /// blocked wait, as before, let a few disturbances pin the budget at its minimum, and then nearly every step blocked.
 /// </summary>
 internal sealed class StepBarrier(int count)
 {
-    private const int MaxSpin = 4096;
+    private const int MaxSpin = 2048;
     private const int MinSpin = 16;
     private const int YieldRounds = 4;
 
     /// <summary>Waits shorter than this (s) grow the spin budget even when they outlasted it: spinning would have paid.</summary>
-    private const double ShortWaitSeconds = 1e-3;
+    private const double ShortWaitSeconds = 2e-4;
+
+    /// <summary>Ints between the processor numbers of two workers (one cache line).</summary>
+    private const int CpuSlot = 16;
     private readonly object _lock = new();
     private readonly int _count = count;
+    private readonly int[] _cpu = Enumerable.Repeat(-1, (count + 2) * 16).ToArray(); // [(worker + 1) * CpuSlot]
     private int _remaining = count;
     private int _generation;
     private int _blocked;
@@ -569,10 +574,14 @@ internal sealed class StepBarrier(int count)
     /// <summary>Gets the waits that blocked on the monitor (diagnostics).</summary>
     public int Blocks => Volatile.Read(ref _blocks);
 
+    /// <summary>Arrives at the barrier as worker <paramref name="thread"/> and waits for the others.</summary>
+    /// <param name="thread">Worker index, 0 … count − 1.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void SignalAndWait()
+    public void SignalAndWait(int thread)
     {
         int generation = Volatile.Read(ref _generation);
+        int cpu = Thread.GetCurrentProcessorId();
+        Volatile.Write(ref _cpu[(thread + 1) * CpuSlot], cpu);
         if (Interlocked.Decrement(ref _remaining) == 0)
         {
             _remaining = _count;
@@ -588,8 +597,15 @@ internal sealed class StepBarrier(int count)
             return;
         }
 
+        // A peer that last arrived on this processor is time-sharing it with us: spinning would only keep it off.
+        bool sharing = false;
+        for (int p = 0; p < _count; p++)
+        {
+            sharing |= p != thread && Volatile.Read(ref _cpu[(p + 1) * CpuSlot]) == cpu;
+        }
+
         long arrived = Stopwatch.GetTimestamp();
-        int limit = Volatile.Read(ref _spinLimit);
+        int limit = sharing ? 0 : Volatile.Read(ref _spinLimit);
         for (int i = 0; i < limit; i++)
         {
             if (Volatile.Read(ref _generation) != generation)
@@ -606,13 +622,14 @@ internal sealed class StepBarrier(int count)
         }
 
         Interlocked.Increment(ref _spinFailures);
-        WaitSlow(generation, arrived, limit);
+        WaitSlow(generation, arrived, sharing);
     }
 
     /// <summary>Yields, then blocks until <paramref name="generation"/> has passed; then adapts the spin budget to the
-    /// length of this wait: a wait shorter than <see cref="ShortWaitSeconds"/> (the peers were running, only late) doubles
-    /// it, a longer one (a peer was descheduled: oversubscribed machine) halves it.</summary>
-    private void WaitSlow(int generation, long arrived, int limit)
+    /// length of this wait: a wait shorter than <see cref="ShortWaitSeconds"/> with the peers on other processors (they
+    /// were running, only late) doubles it, a longer one (a peer was descheduled: oversubscribed machine) or one spent
+    /// sharing a processor halves it.</summary>
+    private void WaitSlow(int generation, long arrived, bool sharing)
     {
         bool released = false;
         for (int i = 0; i < YieldRounds && !released; i++)
@@ -640,7 +657,8 @@ internal sealed class StepBarrier(int count)
         }
 
         double waited = (Stopwatch.GetTimestamp() - arrived) / (double)Stopwatch.Frequency;
-        Volatile.Write(ref _spinLimit, waited < ShortWaitSeconds ? Math.Min(MaxSpin, limit * 2) : Math.Max(MinSpin, limit / 2));
+        int limit = Volatile.Read(ref _spinLimit);
+        Volatile.Write(ref _spinLimit, waited < ShortWaitSeconds && !sharing ? Math.Min(MaxSpin, limit * 2) : Math.Max(MinSpin, limit / 2));
         if (_aborted)
         {
             throw new BarrierAbortedException();
