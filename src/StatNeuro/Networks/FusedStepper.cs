@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -14,16 +15,28 @@ namespace StatNeuro.Networks;
 /// the order of the push delivery of <see cref="Network"/>'s general loop: the sums are bit-identical), then applies
 /// the external drive and the population kernel. The jumps land in the chunk's state right before the kernel reads it,
 /// so the random scatter hits the first-level cache instead of memory.</para>
-/// <para>Rows are sorted by target (within each delay bucket), so a worker walks each row with a cursor that moves
-/// monotonically over its own chunks: one binary search per row and worker, then a linear merge.</para>
+/// <para>Rows are sorted by target (within each delay bucket), so the targets of a worker's part form one contiguous
+/// segment of every row; with more than one thread the split points of every row (or bucket) are computed once, when the
+/// stepper is built, and a worker reads its segment with one load.</para>
 /// <para>Threads: neurons of every population are split into equal contiguous parts, one per thread, each cut into
 /// chunks of at most 1024 neurons. Spikes are kept per chunk (double-buffered by step parity) and always read in
 /// chunk order, so the spikes and all sums do not depend on the thread count. One barrier per step (spin, then
-/// block) separates the steps; thread 0 records the spikes of step n while the others start step n + 1.</para>
+/// block) separates the steps; thread n mod T records the spikes of step n while the others start step n + 1.</para>
+/// <para>STATNEURO_NET_PROFILE=1 prints per-phase times per thread (gather, pull, update, barrier, record), the spread
+/// of the per-step work and the barrier's spin failures and blocks to stderr at the end of a run.</para>
 /// </remarks>
 internal sealed class FusedStepper
 {
     private const int ChunkSize = 1024;
+
+    /// <summary>Ints per cache line (64 bytes): values written by different threads are kept this far apart.</summary>
+    private const int Pad = 16;
+
+    /// <summary>Per-phase timing counters (environment variable STATNEURO_NET_PROFILE=1; a JIT-time constant otherwise).</summary>
+    private static readonly bool s_profile = Environment.GetEnvironmentVariable("STATNEURO_NET_PROFILE") == "1";
+    private long[][] _prof = [];
+    private long[][] _profStep = [];
+    private StepBarrier? _barrier;
     private readonly Population[] _pops;
     private readonly Chunk[] _chunks;
     private readonly int[][] _chunksOfPop;
@@ -31,11 +44,12 @@ internal sealed class FusedStepper
     private readonly Projection[][] _incoming;
     private readonly int[][] _popIndexOfSource;
     private readonly int[][][] _spikes; // [parity][pop] -> local indices, chunk c writes at chunk.Lo
-    private readonly int[][] _chunkCounts; // [parity][chunk]
+    private readonly int[][] _chunkCounts; // [parity][Slot(chunk)], one cache line per chunk
     private readonly int _threads;
     private readonly bool[] _isSource; // population has outgoing projections
     private readonly int[][][] _gathered; // [thread][pop] spikes of the previous step in neuron order
-    private readonly int[][] _gatheredCount; // [thread][pop]
+    private readonly int[][] _gatheredCount; // [thread][Pad + pop], padded against false sharing
+    private readonly int[]?[][] _split; // [pop][incoming q]: SplitPoints of the projection (null with one thread)
 
     public FusedStepper(IReadOnlyList<Population> populations, IReadOnlyList<Projection> projections, int threads)
     {
@@ -74,22 +88,69 @@ internal sealed class FusedStepper
         _incoming = _pops.Select(pop => projections.Where(pr => ReferenceEquals(pr.Target, pop)).ToArray()).ToArray();
         _popIndexOfSource = _incoming.Select(list => list.Select(pr => popIndex[pr.Source]).ToArray()).ToArray();
         _spikes = [_pops.Select(p => new int[p.Size]).ToArray(), _pops.Select(p => new int[p.Size]).ToArray()];
-        _chunkCounts = [new int[_chunks.Length], new int[_chunks.Length]];
+        _chunkCounts = [new int[(_chunks.Length + 2) * Pad], new int[(_chunks.Length + 2) * Pad]];
         _isSource = _pops.Select(pop => projections.Any(pr => ReferenceEquals(pr.Source, pop))).ToArray();
         _gathered = Enumerable.Range(0, threads).Select(_ => _pops.Select((pop, p) => _isSource[p] ? new int[pop.Size] : []).ToArray()).ToArray();
-        _gatheredCount = Enumerable.Range(0, threads).Select(_ => new int[_pops.Length]).ToArray();
+        _split = _pops.Select((pop, p) => _incoming[p].Select(pr => threads > 1 && pop is not SpikeSourcePopulation ? SplitPoints(pr.Matrix!, pop.Size, threads) : null).ToArray()).ToArray();
+        _gatheredCount = Enumerable.Range(0, threads).Select(_ => new int[_pops.Length + (2 * Pad)]).ToArray();
     }
 
     /// <summary>Runs <paramref name="steps"/> steps and hands the spikes of every step to <paramref name="record"/>
-    /// (called on the calling thread, in step order, with the population index and the local indices).</summary>
+    /// (in step order, one call at a time, with the population index and the local indices; with several threads the
+    /// workers take turns, worker n mod T records step n right after barrier n).</summary>
     public void Run(long steps, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
+    {
+        if (s_profile)
+        {
+            _prof = Enumerable.Range(0, _threads).Select(_ => new long[48]).ToArray(); // counters at [16, 32): padded
+            _profStep = Enumerable.Range(0, _threads).Select(_ => new long[steps]).ToArray();
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            RunCore(steps, record, counts);
+        }
+        finally
+        {
+            if (s_profile)
+            {
+                ReportProfile(Stopwatch.GetTimestamp() - start);
+            }
+        }
+    }
+
+    private void ReportProfile(long total)
+    {
+        double ms = 1000.0 / Stopwatch.Frequency;
+        Console.Error.WriteLine($"[fused] threads {_threads}, total {total * ms:F1} ms, barrier spin failures {_barrier?.SpinFailures ?? 0}, blocks {_barrier?.Blocks ?? 0}");
+        string[] names = ["gather", "pull", "update", "barrier", "record"];
+        for (int t = 0; t < _threads; t++)
+        {
+            Console.Error.WriteLine($"[fused] thread {t}: " + string.Join(", ", names.Select((n, i) => $"{n} {_prof[t][16 + i] * ms:F1}")) + " ms");
+            long[] sorted = [.. _profStep[t].Order()];
+            if (sorted.Length > 0)
+            {
+                double us = 1e6 / Stopwatch.Frequency;
+                Console.Error.WriteLine($"[fused] thread {t} work per step (us): p10 {sorted[sorted.Length / 10] * us:F1}, median {sorted[sorted.Length / 2] * us:F1}, p90 {sorted[sorted.Length * 9 / 10] * us:F1}, p99 {sorted[sorted.Length * 99 / 100] * us:F1}, max {sorted[^1] * us:F1}, sum above 2x median {sorted.Where(x => x > 2 * sorted[sorted.Length / 2]).Sum() * us / 1000:F1} ms");
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void RunCore(long steps, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
     {
         if (_threads == 1)
         {
             for (long step = 0; step < steps; step++)
             {
                 Work(0, step);
+                long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
                 Record(step, record, counts);
+                if (s_profile)
+                {
+                    _prof[0][16 + 4] += Stopwatch.GetTimestamp() - t0;
+                }
             }
 
             DeliverOnly(0, steps);
@@ -97,7 +158,10 @@ internal sealed class FusedStepper
         }
 
         var barrier = new StepBarrier(_threads);
+        _barrier = barrier;
         Exception? failure = null;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Body(int t)
         {
             try
@@ -105,10 +169,23 @@ internal sealed class FusedStepper
                 for (long step = 0; step < steps; step++)
                 {
                     Work(t, step);
-                    barrier.SignalAndWait();
-                    if (t == 0)
+                    long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
+                    barrier.SignalAndWait(t);
+                    if (s_profile)
                     {
+                        long t1 = Stopwatch.GetTimestamp();
+                        _prof[t][16 + 3] += t1 - t0;
+                        t0 = t1;
+                    }
+
+                    if (step % _threads == t)
+                    {
+                        // Threads take turns: step n is recorded before barrier n + 1, so calls stay in step order.
                         Record(step, record, counts);
+                        if (s_profile)
+                        {
+                            _prof[t][16 + 4] += Stopwatch.GetTimestamp() - t0;
+                        }
                     }
                 }
 
@@ -144,6 +221,7 @@ internal sealed class FusedStepper
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Record(long step, Action<long, int, ReadOnlySpan<int>> record, int[][] counts)
     {
         int parity = (int)(step & 1);
@@ -154,7 +232,7 @@ internal sealed class FusedStepper
             int[] buffer = _spikes[parity][p];
             foreach (int c in _chunksOfPop[p])
             {
-                int n = chunkCounts[c];
+                int n = chunkCounts[Slot(c)];
                 if (n > 0)
                 {
                     total += n;
@@ -166,14 +244,24 @@ internal sealed class FusedStepper
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Work(int thread, long step)
     {
         int parity = (int)(step & 1);
         int[][] spikes = _spikes[parity];
         int[] chunkCounts = _chunkCounts[parity];
+        long t0 = s_profile ? Stopwatch.GetTimestamp() : 0;
+        long tStart = t0;
         if (step > 0)
         {
             Gather(thread, step - 1);
+        }
+
+        if (s_profile)
+        {
+            long t1 = Stopwatch.GetTimestamp();
+            _prof[thread][16 + 0] += t1 - t0;
+            t0 = t1;
         }
 
         foreach (int c in _chunksOfThread[thread])
@@ -183,10 +271,27 @@ internal sealed class FusedStepper
             if (step > 0 && chunk.FirstOfThread)
             {
                 Pull(thread, chunk, step - 1);
+                if (s_profile)
+                {
+                    long t1 = Stopwatch.GetTimestamp();
+                    _prof[thread][16 + 1] += t1 - t0;
+                    t0 = t1;
+                }
             }
 
             pop.ApplyDrive(chunk.Lo, chunk.Hi, step);
-            chunkCounts[c] = pop.Step(chunk.Lo, chunk.Hi, step, spikes[chunk.Pop].AsSpan(chunk.Lo));
+            chunkCounts[Slot(c)] = pop.Step(chunk.Lo, chunk.Hi, step, spikes[chunk.Pop].AsSpan(chunk.Lo));
+            if (s_profile)
+            {
+                long t1 = Stopwatch.GetTimestamp();
+                _prof[thread][16 + 2] += t1 - t0;
+                t0 = t1;
+            }
+        }
+
+        if (s_profile)
+        {
+            _profStep[thread][step] = t0 - tStart;
         }
     }
 
@@ -217,8 +322,8 @@ internal sealed class FusedStepper
             return;
         }
 
-        int lo = chunk.Lo, hi = chunk.PartHi;
-        bool all = lo == 0 && hi == _pops[chunk.Pop].Size;
+        bool all = chunk.Lo == 0 && chunk.PartHi == _pops[chunk.Pop].Size;
+        int t = chunk.Thread, tm = _threads - 1;
         int[][] gathered = _gathered[thread];
         int[] gatheredCount = _gatheredCount[thread];
         for (int q = 0; q < incoming.Length; q++)
@@ -233,14 +338,22 @@ internal sealed class FusedStepper
             int[] rowStart = m.RowStart, targets = m.Targets;
             double[]? weights = m.Weights;
             double w = m.ConstantWeight;
-            ReadOnlySpan<int> sourceSpikes = gathered[src].AsSpan(0, gatheredCount[src]);
+            int[]? split = all ? null : _split[chunk.Pop][q];
+            ReadOnlySpan<int> sourceSpikes = gathered[src].AsSpan(0, gatheredCount[Pad + src]);
             if (m.BucketRow is null)
             {
                 int slotBase = (int)((spikeStep + m.ConstantDelay) % ring) * n;
                 foreach (int s in sourceSpikes)
                 {
                     int a = rowStart[s], b = rowStart[s + 1];
-                    Scatter(buffer, slotBase, targets, weights, w, all || lo == 0 ? a : LowerBound(targets, a, b, lo), b, hi, all);
+                    if (split is not null)
+                    {
+                        int k = s * tm;
+                        a = t > 0 ? split[k + t - 1] : a;
+                        b = t < tm ? split[k + t] : b;
+                    }
+
+                    Scatter(buffer, slotBase, targets, weights, w, a, b);
                 }
             }
             else
@@ -254,15 +367,65 @@ internal sealed class FusedStepper
                     for (int bk = bucketRow[s]; bk < bEnd; bk++)
                     {
                         int a = bucketStart[bk], b = bk + 1 < bEnd ? bucketStart[bk + 1] : rowEnd;
+                        if (split is not null)
+                        {
+                            int k = bk * tm;
+                            a = t > 0 ? split[k + t - 1] : a;
+                            b = t < tm ? split[k + t] : b;
+                        }
+
                         int slotBase = (int)((spikeStep + bucketDelay[bk]) % ring) * n;
-                        Scatter(buffer, slotBase, targets, weights, w, all || lo == 0 ? a : LowerBound(targets, a, b, lo), b, hi, all);
+                        Scatter(buffer, slotBase, targets, weights, w, a, b);
                     }
                 }
             }
         }
     }
 
+    /// <summary>
+    /// For every row (or delay bucket) of <paramref name="m"/>, the positions where its sorted targets reach the part starts
+    /// of threads 1 … T − 1 of a target population of <paramref name="size"/> neurons (T − 1 ints per row or bucket), so a
+    /// worker finds its segment of a row with one load instead of a binary search over a row that is not in cache.
+    /// </summary>
+    private static int[] SplitPoints(SynapseMatrix m, int size, int threads)
+    {
+        int tm = threads - 1;
+        int[] rowStart = m.RowStart, targets = m.Targets;
+        int[] starts = [.. Enumerable.Range(1, tm).Select(t => (int)((long)size * t / threads))];
+        if (m.BucketRow is null)
+        {
+            int[] split = new int[m.PreCount * tm];
+            for (int s = 0; s < m.PreCount; s++)
+            {
+                for (int t = 0; t < tm; t++)
+                {
+                    split[(s * tm) + t] = LowerBound(targets, rowStart[s], rowStart[s + 1], starts[t]);
+                }
+            }
+
+            return split;
+        }
+
+        int[] bucketRow = m.BucketRow, bucketStart = m.BucketStart!;
+        int[] bucketSplit = new int[bucketStart.Length * tm];
+        for (int s = 0; s < m.PreCount; s++)
+        {
+            int bEnd = bucketRow[s + 1];
+            for (int bk = bucketRow[s]; bk < bEnd; bk++)
+            {
+                int a = bucketStart[bk], b = bk + 1 < bEnd ? bucketStart[bk + 1] : rowStart[s + 1];
+                for (int t = 0; t < tm; t++)
+                {
+                    bucketSplit[(bk * tm) + t] = LowerBound(targets, a, b, starts[t]);
+                }
+            }
+        }
+
+        return bucketSplit;
+    }
+
     /// <summary>Concatenates the spikes of step <paramref name="spikeStep"/> per population (chunk order) into this thread's buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Gather(int thread, long spikeStep)
     {
         int parity = (int)(spikeStep & 1);
@@ -280,7 +443,7 @@ internal sealed class FusedStepper
             int[] buffer = _spikes[parity][p];
             foreach (int c in _chunksOfPop[p])
             {
-                int count = chunkCounts[c];
+                int count = chunkCounts[Slot(c)];
                 if (count > 0)
                 {
                     Array.Copy(buffer, _chunks[c].Lo, gathered[p], total, count);
@@ -288,20 +451,14 @@ internal sealed class FusedStepper
                 }
             }
 
-            gatheredCount[p] = total;
+            gatheredCount[Pad + p] = total;
         }
     }
 
-    /// <summary>Adds the weights of synapses k = from … end − 1 whose targets are below <paramref name="hi"/> (all of them when
-    /// <paramref name="all"/>; rows are sorted by target).</summary>
+    /// <summary>Adds the weights of synapses k = from … end − 1 onto their targets in ring slot <paramref name="slotBase"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scatter(double[] buffer, int slotBase, int[] targets, double[]? weights, double w, int from, int end, int hi, bool all)
+    private static void Scatter(double[] buffer, int slotBase, int[] targets, double[]? weights, double w, int from, int end)
     {
-        if (!all)
-        {
-            end = LowerBound(targets, from, end, hi);
-        }
-
         // Indices are in range by construction (targets < Size, slotBase + target < buffer length).
         ref double dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), slotBase);
         ref int tg = ref MemoryMarshal.GetArrayDataReference(targets);
@@ -330,6 +487,9 @@ internal sealed class FusedStepper
             }
         }
     }
+
+    /// <summary>Index of chunk <paramref name="c"/>'s spike count: one cache line per chunk, none shared with the array header.</summary>
+    private static int Slot(int c) => (c + 1) * Pad;
 
     private static int LowerBound(int[] values, int a, int b, int key)
     {
@@ -380,25 +540,48 @@ internal sealed class BarrierAbortedException : Exception
 /// <summary>
 /// A reusable barrier for a fixed number of threads: the last arriving thread opens it by advancing a generation
 /// counter; the others spin (a step takes microseconds), then yield a few times, then block on a monitor. The spin
-/// budget adapts: it grows while waits end within it (an idle machine) and halves whenever a thread had to block (an
-/// oversubscribed machine, where spinning only delays the thread being waited for).
+/// budget (16 … 2048 polls of about 0.25 µs) adapts to the length of the waits: it doubles after every wait that ended
+/// while spinning or within 0.2 ms (an idle machine, peers running), and halves after a longer wait (a peer was
+/// descheduled: an oversubscribed machine, where spinning only delays the thread being waited for). A worker whose peer
+/// last arrived on the same processor (two workers time-sharing one core) does not spin at all. Halving on every
+/// blocked wait, as before, let a few disturbances pin the budget at its minimum, and then nearly every step blocked.
 /// </summary>
 internal sealed class StepBarrier(int count)
 {
-    private const int MaxSpin = 4096;
+    private const int MaxSpin = 2048;
     private const int MinSpin = 16;
     private const int YieldRounds = 4;
+
+    /// <summary>Waits shorter than this (s) grow the spin budget even when they outlasted it: spinning would have paid.</summary>
+    private const double ShortWaitSeconds = 2e-4;
+
+    /// <summary>Ints between the processor numbers of two workers (one cache line).</summary>
+    private const int CpuSlot = 16;
     private readonly object _lock = new();
     private readonly int _count = count;
+    private readonly int[] _cpu = Enumerable.Repeat(-1, (count + 2) * 16).ToArray(); // [(worker + 1) * CpuSlot]
     private int _remaining = count;
     private int _generation;
     private int _blocked;
     private int _spinLimit = 1024;
     private volatile bool _aborted;
+    private int _spinFailures;
+    private int _blocks;
 
-    public void SignalAndWait()
+    /// <summary>Gets the waits that outlasted the spin budget (diagnostics).</summary>
+    public int SpinFailures => Volatile.Read(ref _spinFailures);
+
+    /// <summary>Gets the waits that blocked on the monitor (diagnostics).</summary>
+    public int Blocks => Volatile.Read(ref _blocks);
+
+    /// <summary>Arrives at the barrier as worker <paramref name="thread"/> and waits for the others.</summary>
+    /// <param name="thread">Worker index, 0 … count − 1.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void SignalAndWait(int thread)
     {
         int generation = Volatile.Read(ref _generation);
+        int cpu = Thread.GetCurrentProcessorId();
+        Volatile.Write(ref _cpu[(thread + 1) * CpuSlot], cpu);
         if (Interlocked.Decrement(ref _remaining) == 0)
         {
             _remaining = _count;
@@ -414,12 +597,20 @@ internal sealed class StepBarrier(int count)
             return;
         }
 
-        int limit = Volatile.Read(ref _spinLimit);
+        // A peer that last arrived on this processor is time-sharing it with us: spinning would only keep it off.
+        bool sharing = false;
+        for (int p = 0; p < _count; p++)
+        {
+            sharing |= p != thread && Volatile.Read(ref _cpu[(p + 1) * CpuSlot]) == cpu;
+        }
+
+        long arrived = Stopwatch.GetTimestamp();
+        int limit = sharing ? 0 : Volatile.Read(ref _spinLimit);
         for (int i = 0; i < limit; i++)
         {
             if (Volatile.Read(ref _generation) != generation)
             {
-                if (limit < MaxSpin && i > limit / 2)
+                if (limit < MaxSpin)
                 {
                     Volatile.Write(ref _spinLimit, Math.Min(MaxSpin, limit * 2));
                 }
@@ -430,28 +621,44 @@ internal sealed class StepBarrier(int count)
             Thread.SpinWait(4);
         }
 
-        Volatile.Write(ref _spinLimit, Math.Max(MinSpin, limit / 2));
-        for (int i = 0; i < YieldRounds; i++)
-        {
-            if (Volatile.Read(ref _generation) != generation)
-            {
-                return;
-            }
+        Interlocked.Increment(ref _spinFailures);
+        WaitSlow(generation, arrived, sharing);
+    }
 
-            Thread.Yield();
+    /// <summary>Yields, then blocks until <paramref name="generation"/> has passed; then adapts the spin budget to the
+    /// length of this wait: a wait shorter than <see cref="ShortWaitSeconds"/> with the peers on other processors (they
+    /// were running, only late) doubles it, a longer one (a peer was descheduled: oversubscribed machine) or one spent
+    /// sharing a processor halves it.</summary>
+    private void WaitSlow(int generation, long arrived, bool sharing)
+    {
+        bool released = false;
+        for (int i = 0; i < YieldRounds && !released; i++)
+        {
+            released = Volatile.Read(ref _generation) != generation;
+            if (!released)
+            {
+                Thread.Yield();
+            }
         }
 
-        lock (_lock)
+        if (!released)
         {
-            Interlocked.Increment(ref _blocked);
-            while (Volatile.Read(ref _generation) == generation && !_aborted)
+            lock (_lock)
             {
-                Monitor.Wait(_lock);
-            }
+                Interlocked.Increment(ref _blocked);
+                while (Volatile.Read(ref _generation) == generation && !_aborted)
+                {
+                    Interlocked.Increment(ref _blocks);
+                    Monitor.Wait(_lock);
+                }
 
-            Interlocked.Decrement(ref _blocked);
+                Interlocked.Decrement(ref _blocked);
+            }
         }
 
+        double waited = (Stopwatch.GetTimestamp() - arrived) / (double)Stopwatch.Frequency;
+        int limit = Volatile.Read(ref _spinLimit);
+        Volatile.Write(ref _spinLimit, waited < ShortWaitSeconds && !sharing ? Math.Min(MaxSpin, limit * 2) : Math.Max(MinSpin, limit / 2));
         if (_aborted)
         {
             throw new BarrierAbortedException();

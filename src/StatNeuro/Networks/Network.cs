@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using StatNeuro.Numerics;
 using StatNeuro.Plasticity;
 
@@ -338,7 +339,7 @@ public sealed class Network
             var clock0 = Stopwatch.StartNew();
             stepper.Run(
                 steps,
-                (step, p, local) =>
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)] (step, p, local) =>
                 {
                     if (recordSpikes[p])
                     {
@@ -495,6 +496,7 @@ public sealed class Network
         private int[] _neurons = new int[1024];
         private int _count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Add(int step, int offset, ReadOnlySpan<int> local)
         {
             if (_count + local.Length > _steps.Length)
