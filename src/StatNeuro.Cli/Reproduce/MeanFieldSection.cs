@@ -106,6 +106,7 @@ internal sealed class MeanFieldSection : IReproduceSection
         context.Number("fp_step_response_100ms_1000_cells_ms", best);
         Commands.MeanFieldCommand.StepResponseResult r = Commands.MeanFieldCommand.RunStepResponse(f => context.PathFor("step_" + f), neuron, 10, 15, 5, 100, 1000, 0.01, FokkerPlanck.LowerBoundFor(10, 5, neuron, 1000), neurons, 0.02, context.Seed, context.Threads);
         context.Blocks.Add(new ReportFigure($"{context.Name}/step_rate.png", $"Population rate after the step mu 10 -> 15 mV (sigma 5 mV): Fokker–Planck (1000 cells, dt 0.01 ms) and the bridge-corrected Monte Carlo of {neurons} neurons."));
+        context.Blocks.Add(new ReportFigure($"{context.Name}/step_density.png", "Membrane-potential density p(V, t) at several times after the step mu 10 -> 15 mV (Fokker–Planck, 1000 cells)."));
         context.Number("fp_step_max_mass_error", r.MassError);
         MonteCarloSpikes mc = r.MonteCarlo!;
         var times = new List<double>();
