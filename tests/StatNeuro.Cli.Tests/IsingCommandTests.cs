@@ -63,6 +63,21 @@ public sealed class IsingCommandTests
     }
 
     [Fact]
+    public void SampleAutoThin_ChoosesThinningFromThePilot()
+    {
+        string folder = CliRunner.TempFolder("auto-thin");
+        (int code, _, string err) = CliRunner.Run("ising", "sample", "--size", "60", "--beta", "1.3", "--field-sd", "0.1", "--auto-thin", "--samples", "500", "--chains", "4", "--out", folder, "--quiet");
+        Assert.True(code == 0, err);
+        JsonObject s = ReadSummary(folder);
+        double tau = s["auto_thin_autocorrelation_sweeps"]!.GetValue<double>();
+        Assert.Equal((int)Math.Round(tau, MidpointRounding.AwayFromZero), s["thin"]!.GetValue<int>());
+        Assert.True(s["burn_in"]!.GetValue<int>() >= 20 * tau);
+
+        // Thinned by tau, the stored samples' energy autocorrelation is about one sample (2000 samples: noisy, bound 2.5).
+        Assert.InRange(s["energy_autocorrelation_time"]!.GetValue<double>(), 0.5, 2.5);
+    }
+
+    [Fact]
     public void InferNewton_SmallModel_ReachesTheExactFitsLikelihood()
     {
         string samples = CliRunner.TempFolder("samples-newton");

@@ -54,6 +54,13 @@ public sealed record SamplerSettings
 /// <param name="EnergyAutocorrelationTime">Integrated autocorrelation time of the energy, in stored samples.</param>
 public sealed record SamplingDiagnostics(double EnergyRHat, double EnergyEffectiveSampleSize, double MaxMeanRHat, double EnergyAutocorrelationTime);
 
+/// <summary>Burn-in and thinning chosen by <see cref="IsingSampler.Tune"/>.</summary>
+/// <param name="BurnInSweeps">Sweeps to discard.</param>
+/// <param name="SweepsPerSample">Thinning, τ rounded (at least 1).</param>
+/// <param name="AutocorrelationSweeps">Integrated autocorrelation time τ of the energy, in sweeps.</param>
+/// <param name="PilotRHat">Split-R̂ of the pilot's energy (second half); above 1.05 the pilot had not converged.</param>
+public sealed record SamplerTuning(int BurnInSweeps, int SweepsPerSample, double AutocorrelationSweeps, double PilotRHat);
+
 /// <summary>Samples of a multi-chain run: chain c occupies segment c of <see cref="Samples"/>.</summary>
 /// <param name="Samples">All stored configurations (chains × samples rows).</param>
 /// <param name="LogWeights">−E(s) of every stored configuration.</param>
@@ -105,6 +112,52 @@ public static class IsingSampler
         var raster = new SpinRaster(chains * per, n, spins, starts);
         long updates = (long)chains * n * (settings.BurnInSweeps + (long)per * settings.SweepsPerSample);
         return new SampleSet(raster, logw, Diagnose(raster, logw), updates, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Chooses burn-in and thinning from a pilot run: <paramref name="chains"/> chains from random states run
+    /// <paramref name="pilotSweeps"/> sweeps, recording the energy after every sweep; the second half gives the
+    /// integrated autocorrelation time τ of the energy in sweeps (from the multi-chain effective sample size) and a
+    /// split-R̂. Thinning = τ rounded (at least 1 sweep; stored samples then have an autocorrelation time of about one sample) and
+    /// burn-in = max(⌈20 τ⌉, pilot / 2). When the pilot's R̂ exceeds 1.05 the chains have not forgotten their starts
+    /// within the pilot: the burn-in is then the whole pilot length doubled, and the caller should consider parallel
+    /// tempering (<see cref="ParallelTempering"/>).
+    /// </summary>
+    /// <param name="model">The model.</param>
+    /// <param name="kind">Update rule.</param>
+    /// <param name="chains">Pilot chains (at least 2).</param>
+    /// <param name="seed">Seed of the pilot (use another than the production run's).</param>
+    /// <param name="pilotSweeps">Pilot length in sweeps (at least 100).</param>
+    /// <param name="maxThreads">Thread limit.</param>
+    /// <returns>The chosen burn-in and thinning, τ in sweeps and the pilot's R̂.</returns>
+    public static SamplerTuning Tune(IsingModel model, SamplerKind kind, int chains, ulong seed, int pilotSweeps = 2000, int maxThreads = -1)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chains, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pilotSweeps, 100);
+        var set = new MarkovChains(model, chains, seed);
+        int kept = pilotSweeps / 2;
+        var energy = new double[chains * kept];
+        Parallel.For(0, chains, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
+        {
+            set.Run(c, kind, pilotSweeps - kept);
+            for (int t = 0; t < kept; t++)
+            {
+                set.Run(c, kind, 1);
+                energy[c * kept + t] = -set.CachedLogWeight(c);
+            }
+        });
+        double ess = McmcDiagnostics.EffectiveSampleSize(energy, chains);
+        double tau = Math.Max(1.0, (double)energy.Length / ess);
+        double rHat = McmcDiagnostics.SplitRHat(energy, chains);
+        int thin = Math.Max(1, (int)Math.Round(tau, MidpointRounding.AwayFromZero));
+        int burn = Math.Max((int)Math.Ceiling(20 * tau), pilotSweeps / 2);
+        if (!(rHat <= 1.05))
+        {
+            burn = Math.Max(burn, 2 * pilotSweeps);
+        }
+
+        return new SamplerTuning(burn, thin, tau, rHat);
     }
 
     internal static SamplingDiagnostics Diagnose(SpinRaster raster, double[] logw)

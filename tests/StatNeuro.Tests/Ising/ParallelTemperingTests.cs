@@ -122,3 +122,32 @@ public sealed class ParallelTemperingTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new TemperingSettings { MinBeta = 1 }.Validate());
     }
 }
+
+public sealed class SamplerTuningTests
+{
+    [Fact]
+    public void IndependentSpins_HeatBath_NeedNoThinning()
+    {
+        // J = 0 with heat-bath updates: every sweep draws a fresh independent configuration, τ = 1 sweep exactly.
+        double[] means = Enumerable.Range(0, 30).Select(i => Math.Tanh(0.1 * (i - 15))).ToArray();
+        IsingModel model = IsingModel.Independent(means);
+        SamplerTuning t = IsingSampler.Tune(model, SamplerKind.HeatBath, 8, 3, 2000, 2);
+        Assert.Equal(1, t.SweepsPerSample);
+        Assert.InRange(t.AutocorrelationSweeps, 1.0, 1.15);
+        Assert.InRange(t.PilotRHat, 0.99, 1.01);
+    }
+
+    [Fact]
+    public void CoupledModel_ThinnedSamplesAreNearlyIndependent()
+    {
+        // An SK model with slow Metropolis dynamics: the tuned thinning must bring the energy autocorrelation of the
+        // stored samples to about one sample (≤ 2 with estimation noise), and burn-in to at least 20 τ.
+        IsingModel model = IsingModel.SherringtonKirkpatrick(60, 1.3, 0.1, 7);
+        SamplerTuning t = IsingSampler.Tune(model, SamplerKind.Metropolis, 8, 4, 4000, 2);
+        Assert.True(t.SweepsPerSample >= 3, $"tau {t.AutocorrelationSweeps}");
+        Assert.True(t.BurnInSweeps >= 20 * t.AutocorrelationSweeps);
+        SampleSet set = IsingSampler.Sample(model, new SamplerSettings { Chains = 8, BurnInSweeps = t.BurnInSweeps, SweepsPerSample = t.SweepsPerSample, SamplesPerChain = 1000 }, 5, 2);
+        Assert.InRange(set.Diagnostics.EnergyAutocorrelationTime, 0.5, 2.0);
+        Assert.True(set.Diagnostics.EnergyRHat < 1.02);
+    }
+}
