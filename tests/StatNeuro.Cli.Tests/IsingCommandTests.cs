@@ -96,6 +96,16 @@ public sealed class IsingCommandTests
         // the Newton fit (final Monte Carlo error ~ 0.2 of the data noise, averaged) must be well inside it.
         double gap = ReadSummary(exact)["log_likelihood"]!.GetValue<double>() - s["log_likelihood"]!.GetValue<double>();
         Assert.InRange(gap, -1e-9, 2e-4);
+
+        // N above the dense-Fisher limit: refused with one line before any allocation.
+        string wide = CliRunner.TempFolder("samples-wide");
+        (code, _, err) = CliRunner.Run("ising", "sample", "--size", "215", "--samples", "20", "--chains", "2", "--burn-in", "10", "--out", wide, "--quiet");
+        Assert.True(code == 0, err);
+        string refused = CliRunner.TempFolder("newton-wide");
+        (code, _, err) = CliRunner.Run("infer", "ising", "--data", Path.Combine(wide, "samples.npy"), "--method", "newton", "--out", refused);
+        Assert.Equal(2, code);
+        Assert.Contains("--method newton: N = 215", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(refused, "J.csv")));
     }
 
     [Fact]

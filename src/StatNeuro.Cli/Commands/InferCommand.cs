@@ -115,6 +115,12 @@ internal static class InferIsingCommand
                 throw new CliUsageException($"--method exact: N = {n} is too large for exact enumeration (at most {ExactEnumeration.MaxSize}); use plm or bm, or pick fewer cells with --neurons.");
             }
 
+            if (m == "newton" && n > FisherInformation.MaxSpins)
+            {
+                int p = FisherInformation.ParameterCount(n);
+                throw new CliUsageException($"--method newton: N = {n} needs a {p} x {p} Fisher matrix ({(double)p * p * 8 / (1L << 30):F1} GiB; at most N = {FisherInformation.MaxSpins}); use plm or mch, or pick fewer cells with --neurons.");
+            }
+
             HistogramReweightingSettings McSettings() => new()
             {
                 TargetRmsZ = zTarget,

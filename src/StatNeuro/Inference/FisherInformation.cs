@@ -42,6 +42,12 @@ public static class FisherInformation
     private const int RowTile = 32;
     private const int Block = 64;
 
+    /// <summary>
+    /// Largest N handled: the dense p × p Fisher matrix (p = N(N + 1)/2) must stay within 4 GiB of doubles
+    /// (N = 214: p = 23 005, 3.9 GiB) and within .NET's array length limit.
+    /// </summary>
+    public const int MaxSpins = 214;
+
     /// <summary>Number of parameters of the pairwise model of N spins.</summary>
     /// <param name="n">N.</param>
     /// <returns>N + N(N − 1)/2.</returns>
@@ -58,6 +64,16 @@ public static class FisherInformation
     {
         ArgumentNullException.ThrowIfNull(samples);
         int n = samples.NeuronCount, rows = samples.TimeBins, p = ParameterCount(n);
+        if (n > MaxSpins)
+        {
+            throw new ArgumentException($"N = {n} is too large for a dense Fisher matrix (at most {MaxSpins} spins).", nameof(samples));
+        }
+
+        if ((long)p * ((rows + 63) / 64) > Array.MaxLength)
+        {
+            throw new ArgumentException($"{rows} samples of {p} features exceed the bit-packed feature table; use fewer samples.", nameof(samples));
+        }
+
         if (rows < 2)
         {
             throw new ArgumentException("the Fisher matrix needs at least 2 samples.", nameof(samples));

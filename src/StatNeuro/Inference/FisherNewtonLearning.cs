@@ -89,6 +89,11 @@ public static class FisherNewtonLearning
         settings ??= new FisherNewtonSettings();
         var clock = Stopwatch.StartNew();
         int n = data.NeuronCount, p = IsingParameters.Count(n), m = data.TimeBins;
+        if (n > FisherInformation.MaxSpins)
+        {
+            throw new ArgumentException($"N = {n} is too large for Fisher–Newton learning (dense Fisher matrix; at most {FisherInformation.MaxSpins} spins).", nameof(data));
+        }
+
         double[] phiData = IsingParameters.PackMoments(data.Means(), data.SecondMoments());
         var se = new double[p];
         for (int k = 0; k < p; k++)
