@@ -54,7 +54,12 @@ internal static class EvaluateCommand
             run.Summary["log_likelihood_standard_error"] = logZ.StandardError;
             run.Summary["independent_log_likelihood"] = ModelEvaluation.IndependentLogLikelihood(means, data.TimeBins, data);
 
-            SampleSet set = IsingSampler.Sample(m, new SamplerSettings { Kind = SamplerKind.HeatBath, Chains = 8, BurnInSweeps = 500, SamplesPerChain = mc }, run.Seed, run.Threads);
+            // Burn-in and thinning from a pilot run (slow, strongly coupled models need far more than a fixed 500 sweeps).
+            SamplerTuning tuning = IsingSampler.Tune(m, SamplerKind.HeatBath, 8, run.Seed + 0x9E37, 2000, run.Threads);
+            run.Summary["mc_burn_in"] = tuning.BurnInSweeps;
+            run.Summary["mc_thin"] = tuning.SweepsPerSample;
+            run.Summary["mc_autocorrelation_sweeps"] = tuning.AutocorrelationSweeps;
+            SampleSet set = IsingSampler.Sample(m, new SamplerSettings { Kind = SamplerKind.HeatBath, Chains = 8, BurnInSweeps = tuning.BurnInSweeps, SweepsPerSample = tuning.SweepsPerSample, SamplesPerChain = mc }, run.Seed, run.Threads);
             double[] modelMeans = set.Samples.Means();
             double[] cData = data.ConnectedCorrelations(), cModel = set.Samples.ConnectedCorrelations();
             double[] pData = data.UpCountDistribution(), pModel = set.Samples.UpCountDistribution();
