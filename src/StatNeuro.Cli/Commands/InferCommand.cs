@@ -32,7 +32,7 @@ internal static class InferIsingCommand
         var command = new Command("ising", "Fit an equilibrium pairwise Ising model (±1 spins) to a binary raster; writes h.csv, J.csv, model.json.");
         var common = new CommonOptions("ising-model");
         var raster = new RasterOptions();
-        var method = new Option<string>("--method") { Description = "exact (N <= 25), bm (Boltzmann learning: exact for N <= 20, else mch), mch (Monte Carlo histogram reweighting, any N; best for sparse data), newton (Boltzmann learning by Fisher-Newton steps from a PLM start; dense models, N up to ~200), plm, nmf, tap, ip, sm.", DefaultValueFactory = _ => "plm" };
+        var method = new Option<string>("--method") { Description = "exact (N <= 25), bm (Boltzmann learning: exact for N <= 20, else mch), mch (Monte Carlo histogram reweighting, any N; best for sparse data), newton (Boltzmann learning by Fisher-Newton steps from a PLM start; dense models, N up to 214; not for sparse data such as the retina), plm, nmf, tap, ip, sm.", DefaultValueFactory = _ => "plm" };
         var l2 = new Option<double>("--l2") { Description = "L2 penalty on J (per sample); default 1e-5 for plm, 0 otherwise.", DefaultValueFactory = _ => double.NaN };
         var tolerance = new Option<double>("--tolerance") { Description = "Gradient-norm tolerance (exact: 1e-8, plm: 1e-4).", DefaultValueFactory = _ => double.NaN };
         var maxIter = new Option<int>("--max-iterations") { Description = "Iteration limit (default per method)." };

@@ -62,6 +62,10 @@ public sealed record FisherNewtonSettings
 /// N = 100, β = 1.5 from PLM: stuck at RMS z ≈ 11 with the start's I, converged with refreshes). Model moments come
 /// from persistent chains whose sample size doubles every round up to <see cref="FisherNewtonSettings.MaxSamples"/>;
 /// moments are counted on bit-packed spins (⟨s_i s_j⟩ = 1 − 2 popcount(b_i ⊕ b_j)/S).</para>
+/// <para>Safeguard: while the RMS z exceeds 2, a step after which the mismatch grew is taken back to its midpoint and
+/// the step length halved (it doubles back after a step that helps). This stops oscillation but cannot rescue a start
+/// in the wrong basin: on sparse data (the 50-cell retina) the PLM start has a spurious high-activity mode and the
+/// fit stalls, reporting non-convergence; use <see cref="HistogramReweighting"/> there.</para>
 /// <para>Noise and stopping: a Newton step taken with Monte Carlo moments lands about one Monte Carlo error from the
 /// optimum, so at full sample size the observed RMS z settles near √2 × the Monte Carlo part (measured from the
 /// spread between chains). Once there, the next <see cref="FisherNewtonSettings.AveragingRounds"/> iterates are
@@ -111,7 +115,9 @@ public static class FisherNewtonLearning
         var trace = new List<FitTraceEntry>();
         double zMeans = double.NaN, zPairs = double.NaN, noiseMeans = double.NaN, noisePairs = double.NaN, fisherSeconds = 0;
         double[]? average = null;
-        int averaged = 0;
+        double[]? previous = null;
+        double previousZ = double.PositiveInfinity, stepLength = 1;
+        int averaged = 0, rejected = 0;
         bool final = false;
         while (true)
         {
@@ -158,6 +164,33 @@ public static class FisherNewtonLearning
                 break;
             }
 
+            // Globalisation: far from the optimum (RMS z > 2) a step that made the mismatch worse is taken back to its
+            // midpoint, and the step length is halved until a step helps again (then it doubles back towards 1).
+            double zMax = Math.Max(zMeans, zPairs);
+            if (previous is not null && average is null && zMax > 2 && zMax > previousZ)
+            {
+                stepLength *= 0.5;
+                rejected++;
+                for (int k = 0; k < p; k++)
+                {
+                    theta[k] = previous[k] + 0.5 * (theta[k] - previous[k]);
+                }
+
+                model = IsingParameters.Unpack(theta, n);
+                progress?.Invoke($"  round {round}: the mismatch grew (rms z {zMax:F3} > {previousZ:F3}); step halved");
+                if (round >= settings.MaxRounds)
+                {
+                    theta = previous;
+                    model = IsingParameters.Unpack(theta, n);
+                    break;
+                }
+
+                continue;
+            }
+
+            previous = (double[])theta.Clone();
+            previousZ = zMax;
+
             // Once at full sample size, a noisy Newton iterate sits about one Monte Carlo error from the optimum, so the
             // observed z² approaches twice the noise²: from then on the iterates are averaged.
             if (average is null && per >= Math.Max(64, settings.MaxSamples / settings.Chains / 64 * 64)
@@ -202,7 +235,8 @@ public static class FisherNewtonLearning
                 max = Math.Max(max, Math.Abs(v));
             }
 
-            double scale = max > settings.MaxStep ? settings.MaxStep / max : 1;
+            double scale = (max > settings.MaxStep ? settings.MaxStep / max : 1) * stepLength;
+            stepLength = Math.Min(1, 2 * stepLength);
             for (int k = 0; k < p; k++)
             {
                 theta[k] += scale * step[k];
@@ -239,6 +273,7 @@ public static class FisherNewtonLearning
             ["rms_z_pairs_monte_carlo_noise"] = noisePairs,
             ["rounds"] = round,
             ["averaged_rounds"] = averaged,
+            ["rejected_steps"] = rejected,
             ["samples_per_round"] = samples,
             ["fisher_seconds"] = fisherSeconds,
             ["seconds"] = clock.Elapsed.TotalSeconds,
