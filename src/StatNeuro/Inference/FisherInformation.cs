@@ -252,20 +252,7 @@ public static class FisherInformation
     private static ulong[] PackFeatures(SpinRaster samples, int n, int p, int words)
     {
         var bits = new ulong[(long)p * words];
-        int rows = samples.TimeBins;
-        for (int t = 0; t < rows; t++)
-        {
-            ReadOnlySpan<sbyte> s = samples.Row(t);
-            ulong bit = 1UL << (t & 63);
-            int w = t >> 6;
-            for (int i = 0; i < n; i++)
-            {
-                if (s[i] < 0)
-                {
-                    bits[(long)i * words + w] |= bit;
-                }
-            }
-        }
+        PackSpins(samples, 0, samples.TimeBins, bits, words);
 
         int k = n;
         for (int i = 0; i < n; i++)
@@ -283,6 +270,29 @@ public static class FisherInformation
         }
 
         return bits;
+    }
+
+    /// <summary>
+    /// Packs rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rows"/>) of
+    /// <paramref name="samples"/> into one bit set per spin: bit t of spin i's <paramref name="words"/> words is set
+    /// when s_i = −1 in row firstRow + t. The bit sets must be zero on entry.
+    /// </summary>
+    internal static void PackSpins(SpinRaster samples, int firstRow, int rows, ulong[] bits, int words)
+    {
+        int n = samples.NeuronCount;
+        for (int t = 0; t < rows; t++)
+        {
+            ReadOnlySpan<sbyte> s = samples.Row(firstRow + t);
+            ulong bit = 1UL << (t & 63);
+            int w = t >> 6;
+            for (int i = 0; i < n; i++)
+            {
+                if (s[i] < 0)
+                {
+                    bits[i * words + w] |= bit;
+                }
+            }
+        }
     }
 
     private static long PopCountXor(ReadOnlySpan<ulong> x, ReadOnlySpan<ulong> y)

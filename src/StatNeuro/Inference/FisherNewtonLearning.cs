@@ -137,23 +137,15 @@ public static class FisherNewtonLearning
             }
 
             (noiseMeans, noisePairs) = ChainNoise(perChain, phiModel, se, n);
-            double sq = 0, zm = 0, zp = 0;
+            MomentZScores zs = MomentZScores.Compute(phiModel, phiData, se, n);
+            zMeans = zs.RmsMeans;
+            zPairs = zs.RmsPairs;
+            double sq = 0;
             for (int k = 0; k < p; k++)
             {
-                double d = phiModel[k] - phiData[k], z = d / se[k];
-                sq += d * d;
-                if (k < n)
-                {
-                    zm += z * z;
-                }
-                else
-                {
-                    zp += z * z;
-                }
+                sq += (phiModel[k] - phiData[k]) * (phiModel[k] - phiData[k]);
             }
 
-            zMeans = Math.Sqrt(zm / n);
-            zPairs = Math.Sqrt(zp / (p - n));
             trace.Add(new FitTraceEntry(round, Math.Max(zMeans, zPairs), Math.Sqrt(sq / p), clock.Elapsed.TotalSeconds));
             string stage = final ? "final check of the averaged model" : average is null ? "Newton" : $"Newton, averaging {averaged + 1}/{settings.AveragingRounds}";
             progress?.Invoke($"  round {round} ({stage}): {settings.Chains} x {per} samples, rms z means {zMeans:F3}, pairs {zPairs:F3} (Monte Carlo noise alone {noiseMeans:F3}, {noisePairs:F3}), {clock.Elapsed.TotalSeconds:F1} s");
@@ -294,13 +286,7 @@ public static class FisherNewtonLearning
                 chains.State(k).CopyTo(spins.AsSpan((k * per + s) * n, n));
             }
         });
-        var starts = new int[c];
-        for (int k = 0; k < c; k++)
-        {
-            starts[k] = k * per;
-        }
-
-        return new SpinRaster(c * per, n, spins, starts);
+        return new SpinRaster(c * per, n, spins, IsingSampler.ChainStarts(c, per));
     }
 
     /// <summary>At most <paramref name="rows"/> rows of <paramref name="sample"/>, evenly strided over all chains.</summary>
@@ -329,19 +315,7 @@ public static class FisherNewtonLearning
         Parallel.For(0, chains, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, c =>
         {
             var bits = new ulong[n * words];
-            for (int t = 0; t < per; t++)
-            {
-                ReadOnlySpan<sbyte> row = sample.Row(c * per + t);
-                ulong bit = 1UL << (t & 63);
-                int w = t >> 6;
-                for (int i = 0; i < n; i++)
-                {
-                    if (row[i] < 0)
-                    {
-                        bits[i * words + w] |= bit;
-                    }
-                }
-            }
+            FisherInformation.PackSpins(sample, c * per, per, bits, words);
 
             var phi = new double[p];
             int k = n;

@@ -103,13 +103,7 @@ public static class IsingSampler
                 logw[row] = model.LogWeight(spins.AsSpan(row * n, n));
             }
         });
-        var starts = new int[chains];
-        for (int c = 0; c < chains; c++)
-        {
-            starts[c] = c * per;
-        }
-
-        var raster = new SpinRaster(chains * per, n, spins, starts);
+        var raster = new SpinRaster(chains * per, n, spins, ChainStarts(chains, per));
         long updates = (long)chains * n * (settings.BurnInSweeps + (long)per * settings.SweepsPerSample);
         return new SampleSet(raster, logw, Diagnose(raster, logw), updates, clock.Elapsed.TotalSeconds);
     }
@@ -158,6 +152,18 @@ public static class IsingSampler
         }
 
         return new SamplerTuning(burn, thin, tau, rHat);
+    }
+
+    /// <summary>Segment starts of <paramref name="chains"/> chains of <paramref name="per"/> stored samples each, stored one after the other.</summary>
+    internal static int[] ChainStarts(int chains, int per)
+    {
+        var starts = new int[chains];
+        for (int c = 0; c < chains; c++)
+        {
+            starts[c] = c * per;
+        }
+
+        return starts;
     }
 
     internal static SamplingDiagnostics Diagnose(SpinRaster raster, double[] logw)

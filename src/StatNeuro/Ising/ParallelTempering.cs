@@ -141,12 +141,6 @@ public static class ParallelTempering
             }
         });
 
-        var starts = new int[runs];
-        for (int c = 0; c < runs; c++)
-        {
-            starts[c] = c * per;
-        }
-
         var rates = new double[levels - 1];
         for (int k = 0; k < levels - 1; k++)
         {
@@ -160,7 +154,7 @@ public static class ParallelTempering
             rates[k] = t == 0 ? double.NaN : (double)a / t;
         }
 
-        var raster = new SpinRaster(runs * per, n, spins, starts);
+        var raster = new SpinRaster(runs * per, n, spins, IsingSampler.ChainStarts(runs, per));
         long updates = (long)runs * levels * n * (settings.BurnInSweeps + (long)per * settings.SweepsPerSample);
         var set = new SampleSet(raster, logw, IsingSampler.Diagnose(raster, logw), updates, clock.Elapsed.TotalSeconds);
         return new TemperedSampleSet(set, betas, rates);

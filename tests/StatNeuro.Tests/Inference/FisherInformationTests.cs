@@ -7,7 +7,8 @@ namespace StatNeuro.Tests.Inference;
 
 public sealed class FisherInformationTests
 {
-    private static double[] Features(ReadOnlySpan<sbyte> s)
+    /// <summary>The features (s_i, then s_i s_j for i &lt; j row by row) of one configuration.</summary>
+    internal static double[] Features(ReadOnlySpan<sbyte> s)
     {
         int n = s.Length;
         var phi = new double[FisherInformation.ParameterCount(n)];

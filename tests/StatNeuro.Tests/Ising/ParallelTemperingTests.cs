@@ -41,23 +41,6 @@ public sealed class ParallelTemperingTests
         return (mean, se);
     }
 
-    private static double[] PairFeatures(ReadOnlySpan<sbyte> s)
-    {
-        int n = s.Length;
-        var f = new double[n + n * (n - 1) / 2];
-        int k = n;
-        for (int i = 0; i < n; i++)
-        {
-            f[i] = s[i];
-            for (int j = i + 1; j < n; j++)
-            {
-                f[k++] = s[i] * s[j];
-            }
-        }
-
-        return f;
-    }
-
     [Fact]
     public void GlassyModel_MomentsMatchExactEnumeration()
     {
@@ -70,7 +53,7 @@ public sealed class ParallelTemperingTests
             new TemperingSettings { Temperatures = 10, MinBeta = 0.15 },
             seed: 5,
             maxThreads: 2);
-        (double[] mean, double[] se) = PerRunMoments(set.Samples.Samples, Runs, PairFeatures);
+        (double[] mean, double[] se) = PerRunMoments(set.Samples.Samples, Runs, StatNeuro.Tests.Inference.FisherInformationTests.Features);
         int n = model.Size, p = mean.Length;
         double sumZ2 = 0, maxZ = 0;
         int k = n;
